@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.30;
+
+import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {BeaconProxy} from "@openzeppelin/contracts/proxy/beacon/BeaconProxy.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {IVault} from "./interfaces/IVault.sol";
+import {ITrETH} from "./interfaces/ITrETH.sol";
+import {IAssetRegistry} from "./interfaces/IAssetRegistry.sol";
+import {IRiskRegistry} from "./interfaces/IRiskRegistry.sol";
+import {IOperatorDelegator} from "./interfaces/IOperatorDelegator.sol";
+import {IStETH} from "./interfaces/lst/IStETH.sol";
+import {SharesMathLib} from "./libraries/SharesMathLib.sol";
+import {BPS, WAD, YEAR} from "./libraries/Constants.sol";
+
+/// @title Vault
+contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+    using SharesMathLib for uint256;
+
+    uint256 public constant MAX_FEE_BPS = 3_000;
+
+    /// @custom:storage-location erc7201:trellis.Vault
+    struct VaultStorage {
+        ITrETH trETH;
+        IAssetRegistry assetRegistry;
+        IRiskRegistry riskRegistry;
+        address delegatorBeacon;
+        address treasury;
+        address withdrawalQueue;
+        uint256 totalAssets;
+        uint64 lastSync;
+        SyncParams syncParams;
+        uint8 pausedMask;
+        address[] delegators;
+        mapping(address delegator => bool) isDelegator;
+        mapping(address operator => address delegator) delegatorOf;
+        /// @dev Idle balance per asset in asset units, or in Lido shares for a rebasing asset.
+        mapping(address asset => uint256) idle;
+        /// @dev Net deposits per asset in asset units, checked against the deposit cap.
+        mapping(address asset => uint256) deposited;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("trellis.Vault")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 public constant STORAGE_LOCATION = 0x0ed6b65434e6b1ea0e36d09b817d2be99c9290f67566cb3869a49e5632a2b000;
+
+    constructor() {
+        _disableInitializers();
+    }
+
+    function initialize(
+        address authority_,
+        ITrETH trETH_,
+        IAssetRegistry assetRegistry_,
+        IRiskRegistry riskRegistry_,
+        address delegatorBeacon_,
+        address treasury_,
+        SyncParams calldata syncParams_
+    ) external initializer {
+        __AccessManaged_init(authority_);
+        if (
+            address(trETH_) == address(0) || address(assetRegistry_) == address(0) || address(riskRegistry_) == address(0)
+                || delegatorBeacon_ == address(0) || treasury_ == address(0)
+        ) revert ZeroAddress();
+        VaultStorage storage $ = _s();
+        $.trETH = trETH_;
+        $.assetRegistry = assetRegistry_;
+        $.riskRegistry = riskRegistry_;
+        $.delegatorBeacon = delegatorBeacon_;
+        $.treasury = treasury_;
+        $.lastSync = uint64(block.timestamp);
+        _setSyncParams(syncParams_);
+    }
+
+    // ---------------------------------------------------------------- deposits
+
+    /// @inheritdoc IVault
+    function deposit(address asset, uint256 amount, uint256 minShares, address receiver)
+        external
+        nonReentrant
+        returns (uint256 shares)
+    {
+        VaultStorage storage $ = _s();
+        _requireNotPaused(Action.Deposit);
+        if (amount == 0) revert ZeroAmount();
+        if (receiver == address(0)) revert ZeroAddress();
+        IAssetRegistry.AssetConfig memory config = $.assetRegistry.getAssetConfig(asset);
+        if (amount < config.minDeposit) revert DepositBelowMinimum(asset, config.minDeposit, amount);
+        uint256 deposited = $.deposited[asset] + amount;
+        if (deposited > config.depositCap) revert DepositCapExceeded(asset, config.depositCap, deposited);
+        uint256 price = $.assetRegistry.price(asset);
+
+        // Count what actually arrived: stETH transfers can land 1-2 wei short.
+        uint256 received;
+        if (config.rebasing) {
+            uint256 before = IStETH(asset).sharesOf(address(this));
+            IERC20(asset).safeTransferFrom(msg.sender, address(this), amount);
+            uint256 lidoShares = IStETH(asset).sharesOf(address(this)) - before;
+            $.idle[asset] += lidoShares;
+            received = IStETH(asset).getPooledEthByShares(lidoShares);
+        } else {
+            uint256 before = IERC20(asset).balanceOf(address(this));
+            IERC20(asset).safeTransferFrom(msg.sender, address(this), amount);
+            received = IERC20(asset).balanceOf(address(this)) - before;
+            $.idle[asset] += received;
+        }
+
+        uint256 value = Math.mulDiv(received, price, WAD);
+        shares = value.toSharesDown($.totalAssets, $.trETH.totalSupply());
+        if (shares == 0) revert ZeroAmount();
+        if (shares < minShares) revert SlippageExceeded(minShares, shares);
+        $.totalAssets += value;
+        $.deposited[asset] = deposited;
+        $.trETH.mint(receiver, shares);
+        emit Deposited(msg.sender, receiver, asset, amount, value, shares);
+    }
+
+    /// @inheritdoc IVault
+    function previewDeposit(address asset, uint256 amount) external view returns (uint256) {
+        VaultStorage storage $ = _s();
+        IAssetRegistry.AssetConfig memory config = $.assetRegistry.getAssetConfig(asset);
+        uint256 received = amount;
+        if (config.rebasing) received = IStETH(asset).getPooledEthByShares(IStETH(asset).getSharesByPooledEth(amount));
+        uint256 value = Math.mulDiv(received, $.assetRegistry.price(asset), WAD);
+        return value.toSharesDown($.totalAssets, $.trETH.totalSupply());
+    }
+
+    // ---------------------------------------------------------------- rate
+
+    /// @inheritdoc IVault
+    function totalAssets() external view returns (uint256) {
+        return _s().totalAssets;
+    }
+
+    /// @inheritdoc IVault
+    function rate() public view returns (uint256) {
+        VaultStorage storage $ = _s();
+        return WAD.toAssetsDown($.totalAssets, $.trETH.totalSupply());
+    }
+
+    /// @inheritdoc IVault
+    function getRate() external view returns (uint256) {
+        return rate();
+    }
+
+    /// @inheritdoc IVault
+    function lastSyncTimestamp() external view returns (uint256) {
+        return _s().lastSync;
+    }
+
+    /// @inheritdoc IVault
+    function sync() external restricted nonReentrant returns (uint256 newTotalAssets) {
+        VaultStorage storage $ = _s();
+        _requireNotPaused(Action.Sync);
+        uint256 oldTotalAssets = $.totalAssets;
+        uint256 oldRate = rate();
+        uint256 measured = measureTotalAssets();
+        uint256 feeShares;
+        if (measured > oldTotalAssets) {
+            uint256 elapsed = block.timestamp - $.lastSync;
+            uint256 maxRise = Math.mulDiv(oldTotalAssets, uint256($.syncParams.maxAprBps) * elapsed, BPS * YEAR);
+            // Whatever is above the bound stays in the measurement and is applied by later syncs.
+            uint256 rise = Math.min(measured - oldTotalAssets, maxRise);
+            newTotalAssets = oldTotalAssets + rise;
+            uint256 fee = Math.mulDiv(rise, $.syncParams.feeBps, BPS);
+            if (fee != 0) {
+                // Shares worth `fee` at the post-fee rate: fee * S / (A - fee), rounded down so the
+                // treasury never takes more than its bps.
+                feeShares = fee.toSharesDown(newTotalAssets - fee, $.trETH.totalSupply());
+            }
+        } else {
+            // A loss (slashing, an LST rate falling) is applied at once: nobody exits ahead of it.
+            newTotalAssets = measured;
+        }
+        $.totalAssets = newTotalAssets;
+        $.lastSync = uint64(block.timestamp);
+        if (feeShares != 0) $.trETH.mint($.treasury, feeShares);
+        emit RateSynced(oldTotalAssets, newTotalAssets, measured, oldRate, rate(), feeShares);
+    }
+
+    /// @inheritdoc IVault
+    function measureTotalAssets() public view returns (uint256 total) {
+        VaultStorage storage $ = _s();
+        IAssetRegistry registry = $.assetRegistry;
+        address[] memory assets = registry.getAssets();
+        address[] memory strategies = new address[](assets.length);
+        uint256[] memory units = new uint256[](assets.length);
+        bool[] memory rebasing = new bool[](assets.length);
+        for (uint256 i; i < assets.length; ++i) {
+            IAssetRegistry.AssetConfig memory config = registry.getAssetConfig(assets[i]);
+            strategies[i] = config.strategy;
+            rebasing[i] = config.rebasing;
+        }
+        address[] memory delegators = $.delegators;
+        for (uint256 d; d < delegators.length; ++d) {
+            uint256[] memory amounts = IOperatorDelegator(delegators[d]).underlyingBalances(strategies);
+            for (uint256 i; i < assets.length; ++i) units[i] += amounts[i];
+        }
+        for (uint256 i; i < assets.length; ++i) {
+            units[i] += _idleUnits(assets[i], rebasing[i]);
+            if (units[i] != 0) total += Math.mulDiv(units[i], registry.price(assets[i]), WAD);
+        }
+    }
+
+    // ---------------------------------------------------------------- operators and allocation
+
+    /// @inheritdoc IVault
+    function addOperatorDelegator(address operator) external restricted returns (address delegator) {
+        VaultStorage storage $ = _s();
+        if (operator == address(0)) revert ZeroAddress();
+        if ($.delegatorOf[operator] != address(0)) revert DelegatorAlreadyExists(operator, $.delegatorOf[operator]);
+        delegator = address(
+            new BeaconProxy($.delegatorBeacon, abi.encodeCall(IOperatorDelegator.initialize, (address(this), operator)))
+        );
+        $.delegators.push(delegator);
+        $.isDelegator[delegator] = true;
+        $.delegatorOf[operator] = delegator;
+        emit OperatorDelegatorAdded(operator, delegator);
+    }
+
+    /// @inheritdoc IVault
+    function allocate(address delegator, address asset, uint256 amount)
+        external
+        restricted
+        nonReentrant
+        returns (uint256 shares)
+    {
+        VaultStorage storage $ = _s();
+        _requireNotPaused(Action.Allocate);
+        if (amount == 0) revert ZeroAmount();
+        if (!$.isDelegator[delegator]) revert UnknownDelegator(delegator);
+        IAssetRegistry.AssetConfig memory config = $.assetRegistry.getAssetConfig(asset);
+        uint256 sent = _sendIdle(asset, config.rebasing, delegator, amount);
+        shares = IOperatorDelegator(delegator).restake(config.strategy, asset, sent);
+        // Checked on the state after the move, so the check sees exactly what EigenLayer holds.
+        $.riskRegistry.checkAllocation(IOperatorDelegator(delegator).operator());
+        emit Allocated(delegator, asset, sent, shares);
+    }
+
+    // ---------------------------------------------------------------- pause and parameters
+
+    /// @inheritdoc IVault
+    function pause(Action action) external restricted {
+        _s().pausedMask |= uint8(1 << uint8(action));
+        emit Paused(action);
+    }
+
+    /// @inheritdoc IVault
+    function unpause(Action action) external restricted {
+        _s().pausedMask &= ~uint8(1 << uint8(action));
+        emit Unpaused(action);
+    }
+
+    /// @inheritdoc IVault
+    function isPaused(Action action) public view returns (bool) {
+        return _s().pausedMask & uint8(1 << uint8(action)) != 0;
+    }
+
+    /// @inheritdoc IVault
+    function setSyncParams(SyncParams calldata params) external restricted {
+        _setSyncParams(params);
+    }
+
+    /// @inheritdoc IVault
+    function setTreasury(address treasury_) external restricted {
+        if (treasury_ == address(0)) revert ZeroAddress();
+        _s().treasury = treasury_;
+        emit TreasurySet(treasury_);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IVault
+    function syncParams() external view returns (SyncParams memory) {
+        return _s().syncParams;
+    }
+
+    /// @inheritdoc IVault
+    function treasury() external view returns (address) {
+        return _s().treasury;
+    }
+
+    /// @inheritdoc IVault
+    function trETH() external view returns (address) {
+        return address(_s().trETH);
+    }
+
+    /// @inheritdoc IVault
+    function assetRegistry() external view returns (address) {
+        return address(_s().assetRegistry);
+    }
+
+    /// @inheritdoc IVault
+    function riskRegistry() external view returns (address) {
+        return address(_s().riskRegistry);
+    }
+
+    /// @inheritdoc IVault
+    function getDelegators() external view returns (address[] memory) {
+        return _s().delegators;
+    }
+
+    /// @inheritdoc IVault
+    function isDelegator(address delegator) external view returns (bool) {
+        return _s().isDelegator[delegator];
+    }
+
+    /// @inheritdoc IVault
+    function delegatorOf(address operator) external view returns (address) {
+        return _s().delegatorOf[operator];
+    }
+
+    /// @inheritdoc IVault
+    function idleBalance(address asset) external view returns (uint256) {
+        return _idleUnits(asset, _s().assetRegistry.getAssetConfig(asset).rebasing);
+    }
+
+    /// @inheritdoc IVault
+    function idleValue() external view returns (uint256 value) {
+        IAssetRegistry registry = _s().assetRegistry;
+        address[] memory assets = registry.getAssets();
+        for (uint256 i; i < assets.length; ++i) {
+            uint256 units = _idleUnits(assets[i], registry.getAssetConfig(assets[i]).rebasing);
+            if (units != 0) value += Math.mulDiv(units, registry.price(assets[i]), WAD);
+        }
+    }
+
+    /// @inheritdoc IVault
+    function depositedOf(address asset) external view returns (uint256) {
+        return _s().deposited[asset];
+    }
+
+    // ---------------------------------------------------------------- internal
+
+    function _idleUnits(address asset, bool rebasing) internal view returns (uint256) {
+        uint256 idle = _s().idle[asset];
+        return rebasing && idle != 0 ? IStETH(asset).getPooledEthByShares(idle) : idle;
+    }
+
+    /// @dev Sends `amount` units of idle `asset` to `to` and returns the units `to` can count on receiving.
+    /// A rebasing asset moves by Lido shares, so the vault's tracked shares stay exact.
+    function _sendIdle(address asset, bool rebasing, address to, uint256 amount) internal returns (uint256 sent) {
+        VaultStorage storage $ = _s();
+        uint256 idleUnits = _idleUnits(asset, rebasing);
+        if (amount > idleUnits) revert InsufficientIdle(asset, idleUnits, amount);
+        if (rebasing) {
+            uint256 lidoShares = IStETH(asset).getSharesByPooledEth(amount);
+            $.idle[asset] -= lidoShares;
+            IStETH(asset).transferShares(to, lidoShares);
+            sent = IStETH(asset).getPooledEthByShares(lidoShares);
+        } else {
+            $.idle[asset] -= amount;
+            IERC20(asset).safeTransfer(to, amount);
+            sent = amount;
+        }
+    }
+
+    function _setSyncParams(SyncParams calldata params) internal {
+        if (params.feeBps > MAX_FEE_BPS) revert FeeTooHigh(params.feeBps);
+        _s().syncParams = params;
+        emit SyncParamsSet(params.maxAprBps, params.feeBps);
+    }
+
+    function _requireNotPaused(Action action) internal view {
+        if (isPaused(action)) revert ActionPaused(action);
+    }
+
+    function _authorizeUpgrade(address) internal override restricted {}
+
+    function _s() internal pure returns (VaultStorage storage $) {
+        assembly {
+            $.slot := STORAGE_LOCATION
+        }
+    }
+}

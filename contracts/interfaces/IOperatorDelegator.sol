@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.30;
+
+/// @title IOperatorDelegator
+/// @notice One per EigenLayer operator, deployed by the vault as a beacon proxy. It holds Trellis' strategy
+/// shares, delegates once to its operator and is the EigenLayer staker and rewards earner.
+/// @dev Warning: the operator's AVSs can slash the stake held here; the vault's `sync()` reads the
+/// withdrawable shares after slashing.
+interface IOperatorDelegator {
+    error OnlyVault(address caller);
+
+    event Delegated(address indexed operator);
+    event Restaked(address indexed strategy, address indexed token, uint256 amount, uint256 shares);
+
+    function initialize(address vault, address operator) external;
+
+    /// @notice Deposits `amount` of `token`, already sent here by the vault, into `strategy`. Only the vault.
+    function restake(address strategy, address token, uint256 amount) external returns (uint256 shares);
+
+    function vault() external view returns (address);
+    function operator() external view returns (address);
+
+    /// @notice The underlying tokens held through each strategy: withdrawable shares plus queued withdrawals,
+    /// both after slashing, converted by each strategy.
+    function underlyingBalances(address[] calldata strategies) external view returns (uint256[] memory amounts);
+}

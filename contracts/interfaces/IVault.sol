@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.30;
+
+/// @title IVault
+/// @notice Takes LST deposits, mints trETH, and keeps Trellis' total assets and rate.
+/// @dev Total assets are cached: a deposit adds its value (O(1) gas whatever the number of operators),
+/// `sync()` recomputes them from the vault's tracked idle balances and every delegator's EigenLayer shares.
+/// A plain token transfer to the vault or a delegator never moves the rate: idle balances are tracked,
+/// not read with `balanceOf`, and delegators' shares can only be created by the vault.
+/// Warning: between two syncs the rate lags the LSTs' own rates; the keeper syncs often, and a rise is
+/// capped per elapsed time so that a manipulated LST rate or strategy donation cannot jump it.
+interface IVault {
+    enum Action {
+        Deposit,
+        Allocate,
+        Sync,
+        Withdraw
+    }
+
+    struct SyncParams {
+        /// @dev Max rise of total assets per year, as bps of total assets (an APR bound).
+        uint16 maxAprBps;
+        /// @dev Share of each rise minted to the treasury as trETH.
+        uint16 feeBps;
+    }
+
+    error ZeroAmount();
+    error ZeroAddress();
+    error DepositBelowMinimum(address asset, uint256 minDeposit, uint256 amount);
+    error DepositCapExceeded(address asset, uint256 cap, uint256 wanted);
+    error SlippageExceeded(uint256 minShares, uint256 shares);
+    error ActionPaused(Action action);
+    error UnknownDelegator(address delegator);
+    error DelegatorAlreadyExists(address operator, address delegator);
+    error InsufficientIdle(address asset, uint256 idle, uint256 wanted);
+    error FeeTooHigh(uint256 feeBps);
+    error OnlyWithdrawalQueue(address caller);
+
+    event Deposited(
+        address indexed sender, address indexed receiver, address indexed asset, uint256 amount, uint256 value, uint256 shares
+    );
+    event Allocated(address indexed delegator, address indexed asset, uint256 amount, uint256 shares);
+    event RateSynced(
+        uint256 oldTotalAssets, uint256 newTotalAssets, uint256 measuredAssets, uint256 oldRate, uint256 newRate, uint256 feeShares
+    );
+    event OperatorDelegatorAdded(address indexed operator, address indexed delegator);
+    event Paused(Action indexed action);
+    event Unpaused(Action indexed action);
+    event SyncParamsSet(uint16 maxAprBps, uint16 feeBps);
+    event TreasurySet(address indexed treasury);
+    event WithdrawalQueueSet(address indexed withdrawalQueue);
+
+    /// @notice Deposits `amount` of the LST `asset` and mints trETH to `receiver`.
+    /// @dev Reverts with `ActionPaused`, `AssetNotSupported`, `ZeroAmount`, `DepositBelowMinimum`,
+    /// `DepositCapExceeded`, `PriceOutOfBounds` or `SlippageExceeded` (fewer than `minShares`).
+    /// For stETH the value counted is the one actually received (Lido's 1-2 wei transfer rounding).
+    function deposit(address asset, uint256 amount, uint256 minShares, address receiver) external returns (uint256 shares);
+
+    /// @notice The trETH a deposit of `amount` of `asset` would mint now, rounded down.
+    function previewDeposit(address asset, uint256 amount) external view returns (uint256 shares);
+
+    /// @notice Total assets in ETH (18 decimals) as of the last deposit or sync.
+    function totalAssets() external view returns (uint256);
+
+    /// @notice ETH per trETH, 18 decimals, rounded down.
+    function rate() external view returns (uint256);
+
+    /// @notice Same as `rate()`, under the name Balancer-style rate providers use.
+    function getRate() external view returns (uint256);
+
+    /// @notice Timestamp of the last sync.
+    function lastSyncTimestamp() external view returns (uint256);
+
+    /// @notice Recomputes total assets (KEEPER). A rise is capped at `maxAprBps` over the time since the
+    /// last sync, the excess is left for later syncs; the fee on the applied rise is minted to the treasury.
+    /// A fall (slashing) is applied at once.
+    function sync() external returns (uint256 newTotalAssets);
+
+    /// @notice What `sync()` would measure before the cap: idle plus restaked plus queued, in ETH.
+    function measureTotalAssets() external view returns (uint256);
+
+    /// @notice Deploys a delegator for `operator` as a beacon proxy and delegates it (ADMIN).
+    function addOperatorDelegator(address operator) external returns (address delegator);
+
+    /// @notice Moves `amount` of idle `asset` into `delegator`'s EigenLayer strategy (KEEPER).
+    /// @dev Reverts with a RiskRegistry error when the result breaks any risk limit.
+    function allocate(address delegator, address asset, uint256 amount) external returns (uint256 shares);
+
+    function pause(Action action) external;
+    function unpause(Action action) external;
+    function isPaused(Action action) external view returns (bool);
+
+    function setSyncParams(SyncParams calldata params) external;
+    function setTreasury(address treasury) external;
+
+    function syncParams() external view returns (SyncParams memory);
+    function treasury() external view returns (address);
+    function trETH() external view returns (address);
+    function assetRegistry() external view returns (address);
+    function riskRegistry() external view returns (address);
+    function getDelegators() external view returns (address[] memory);
+    function isDelegator(address delegator) external view returns (bool);
+    function delegatorOf(address operator) external view returns (address);
+
+    /// @notice The idle amount of `asset` held by the vault, in asset units.
+    function idleBalance(address asset) external view returns (uint256);
+
+    /// @notice The ETH value of all idle assets at current prices.
+    function idleValue() external view returns (uint256);
+
+    /// @notice Net deposits of `asset` counted against its cap, in asset units.
+    function depositedOf(address asset) external view returns (uint256);
+}
