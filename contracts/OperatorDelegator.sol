@@ -9,6 +9,7 @@ import {IStrategy} from "./interfaces/eigenlayer/IStrategy.sol";
 import {IStrategyManager} from "./interfaces/eigenlayer/IStrategyManager.sol";
 import {IDelegationManager, IDelegationManagerTypes} from "./interfaces/eigenlayer/IDelegationManager.sol";
 import {ISignatureUtilsMixinTypes} from "./interfaces/eigenlayer/ISignatureUtilsMixin.sol";
+import {IRewardsCoordinator, IRewardsCoordinatorTypes} from "./interfaces/eigenlayer/IRewardsCoordinator.sol";
 
 /// @title OperatorDelegator
 /// @dev Deployed behind a beacon, one proxy per operator. EigenLayer addresses are immutables of the
@@ -27,10 +28,16 @@ contract OperatorDelegator is IOperatorDelegator, Initializable {
 
     IStrategyManager public immutable strategyManager;
     IDelegationManager public immutable delegationManager;
+    IRewardsCoordinator public immutable rewardsCoordinator;
 
-    constructor(IStrategyManager strategyManager_, IDelegationManager delegationManager_) {
+    constructor(
+        IStrategyManager strategyManager_,
+        IDelegationManager delegationManager_,
+        IRewardsCoordinator rewardsCoordinator_
+    ) {
         strategyManager = strategyManager_;
         delegationManager = delegationManager_;
+        rewardsCoordinator = rewardsCoordinator_;
         _disableInitializers();
     }
 
@@ -55,6 +62,42 @@ contract OperatorDelegator is IOperatorDelegator, Initializable {
         IERC20(token).forceApprove(address(strategyManager), amount);
         shares = strategyManager.depositIntoStrategy(IStrategy(strategy), IERC20(token), amount);
         emit Restaked(strategy, token, amount, shares);
+    }
+
+    /// @inheritdoc IOperatorDelegator
+    function queueWithdrawal(address strategy, uint256 depositShares) external onlyVault returns (bytes32 root) {
+        IDelegationManagerTypes.QueuedWithdrawalParams[] memory params =
+            new IDelegationManagerTypes.QueuedWithdrawalParams[](1);
+        params[0].strategies = new IStrategy[](1);
+        params[0].strategies[0] = IStrategy(strategy);
+        params[0].depositShares = new uint256[](1);
+        params[0].depositShares[0] = depositShares;
+        params[0].__deprecated_withdrawer = address(this);
+        root = delegationManager.queueWithdrawals(params)[0];
+        emit WithdrawalQueued(root, strategy, depositShares);
+    }
+
+    /// @inheritdoc IOperatorDelegator
+    function completeWithdrawal(IDelegationManagerTypes.Withdrawal calldata withdrawal, address token)
+        external
+        onlyVault
+        returns (uint256 amount)
+    {
+        IERC20[] memory tokens = new IERC20[](1);
+        tokens[0] = IERC20(token);
+        delegationManager.completeQueuedWithdrawal(withdrawal, tokens, true);
+        amount = IERC20(token).balanceOf(address(this));
+        IERC20(token).safeTransfer(msg.sender, amount);
+        emit WithdrawalCompleted(delegationManager.calculateWithdrawalRoot(withdrawal), token, amount);
+    }
+
+    /// @inheritdoc IOperatorDelegator
+    function claimRewards(IRewardsCoordinatorTypes.RewardsMerkleClaim calldata claim, address recipient)
+        external
+        onlyVault
+    {
+        rewardsCoordinator.processClaim(claim, recipient);
+        emit RewardsClaimed(recipient, claim.rootIndex);
     }
 
     /// @inheritdoc IOperatorDelegator

@@ -14,6 +14,8 @@ import {IAssetRegistry} from "./interfaces/IAssetRegistry.sol";
 import {IRiskRegistry} from "./interfaces/IRiskRegistry.sol";
 import {IOperatorDelegator} from "./interfaces/IOperatorDelegator.sol";
 import {IStETH} from "./interfaces/lst/IStETH.sol";
+import {IDelegationManagerTypes} from "./interfaces/eigenlayer/IDelegationManager.sol";
+import {IRewardsCoordinatorTypes} from "./interfaces/eigenlayer/IRewardsCoordinator.sol";
 import {SharesMathLib} from "./libraries/SharesMathLib.sol";
 import {BPS, WAD, YEAR} from "./libraries/Constants.sol";
 
@@ -36,6 +38,9 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
         uint64 lastSync;
         SyncParams syncParams;
         uint8 pausedMask;
+        uint64 syncCount;
+        /// @dev Escrowed trETH of finalized requests: paid out already, burned at claim, out of the supply.
+        uint256 finalizedShares;
         address[] delegators;
         mapping(address delegator => bool) isDelegator;
         mapping(address operator => address delegator) delegatorOf;
@@ -110,7 +115,7 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
         }
 
         uint256 value = Math.mulDiv(received, price, WAD);
-        shares = value.toSharesDown($.totalAssets, $.trETH.totalSupply());
+        shares = value.toSharesDown($.totalAssets, _effectiveSupply());
         if (shares == 0) revert ZeroAmount();
         if (shares < minShares) revert SlippageExceeded(minShares, shares);
         $.totalAssets += value;
@@ -126,7 +131,7 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
         uint256 received = amount;
         if (config.rebasing) received = IStETH(asset).getPooledEthByShares(IStETH(asset).getSharesByPooledEth(amount));
         uint256 value = Math.mulDiv(received, $.assetRegistry.price(asset), WAD);
-        return value.toSharesDown($.totalAssets, $.trETH.totalSupply());
+        return value.toSharesDown($.totalAssets, _effectiveSupply());
     }
 
     // ---------------------------------------------------------------- rate
@@ -138,8 +143,7 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
 
     /// @inheritdoc IVault
     function rate() public view returns (uint256) {
-        VaultStorage storage $ = _s();
-        return WAD.toAssetsDown($.totalAssets, $.trETH.totalSupply());
+        return WAD.toAssetsDown(_s().totalAssets, _effectiveSupply());
     }
 
     /// @inheritdoc IVault
@@ -170,7 +174,7 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
             if (fee != 0) {
                 // Shares worth `fee` at the post-fee rate: fee * S / (A - fee), rounded down so the
                 // treasury never takes more than its bps.
-                feeShares = fee.toSharesDown(newTotalAssets - fee, $.trETH.totalSupply());
+                feeShares = fee.toSharesDown(newTotalAssets - fee, _effectiveSupply());
             }
         } else {
             // A loss (slashing, an LST rate falling) is applied at once: nobody exits ahead of it.
@@ -178,6 +182,7 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
         }
         $.totalAssets = newTotalAssets;
         $.lastSync = uint64(block.timestamp);
+        ++$.syncCount;
         if (feeShares != 0) $.trETH.mint($.treasury, feeShares);
         emit RateSynced(oldTotalAssets, newTotalAssets, measured, oldRate, rate(), feeShares);
     }
@@ -239,6 +244,128 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
         // Checked on the state after the move, so the check sees exactly what EigenLayer holds.
         $.riskRegistry.checkAllocation(IOperatorDelegator(delegator).operator());
         emit Allocated(delegator, asset, sent, shares);
+    }
+
+    /// @inheritdoc IVault
+    function queueDelegatorWithdrawal(address delegator, address asset, uint256 depositShares)
+        external
+        restricted
+        returns (bytes32 root)
+    {
+        VaultStorage storage $ = _s();
+        if (depositShares == 0) revert ZeroAmount();
+        if (!$.isDelegator[delegator]) revert UnknownDelegator(delegator);
+        root = IOperatorDelegator(delegator).queueWithdrawal($.assetRegistry.getAssetConfig(asset).strategy, depositShares);
+        emit DelegatorWithdrawalQueued(delegator, asset, depositShares, root);
+    }
+
+    /// @inheritdoc IVault
+    function completeDelegatorWithdrawal(
+        address delegator,
+        IDelegationManagerTypes.Withdrawal calldata withdrawal,
+        address asset
+    ) external restricted nonReentrant returns (uint256 amount) {
+        VaultStorage storage $ = _s();
+        if (!$.isDelegator[delegator]) revert UnknownDelegator(delegator);
+        bool rebasing = $.assetRegistry.getAssetConfig(asset).rebasing;
+        uint256 before = _heldUnits(asset, rebasing);
+        IOperatorDelegator(delegator).completeWithdrawal(withdrawal, asset);
+        amount = _heldUnits(asset, rebasing) - before;
+        $.idle[asset] += amount;
+        emit DelegatorWithdrawalCompleted(delegator, asset, amount);
+    }
+
+    /// @inheritdoc IVault
+    function claimRewards(address delegator, IRewardsCoordinatorTypes.RewardsMerkleClaim calldata claim)
+        external
+        restricted
+        nonReentrant
+    {
+        VaultStorage storage $ = _s();
+        if (!$.isDelegator[delegator]) revert UnknownDelegator(delegator);
+        uint256 n = claim.tokenLeaves.length;
+        uint256[] memory before = new uint256[](n);
+        bool[] memory supported = new bool[](n);
+        bool[] memory rebasing = new bool[](n);
+        for (uint256 i; i < n; ++i) {
+            address token = address(claim.tokenLeaves[i].token);
+            supported[i] = $.assetRegistry.isSupported(token);
+            if (supported[i]) rebasing[i] = $.assetRegistry.getAssetConfig(token).rebasing;
+            before[i] = _heldUnits(token, rebasing[i]);
+        }
+        IOperatorDelegator(delegator).claimRewards(claim, address(this));
+        for (uint256 i; i < n; ++i) {
+            address token = address(claim.tokenLeaves[i].token);
+            uint256 received = _heldUnits(token, rebasing[i]) - before[i];
+            if (received == 0) continue;
+            if (supported[i]) {
+                // Counted at the next sync, under its APR bound, where the fee is taken once.
+                $.idle[token] += received;
+            } else {
+                IERC20(token).safeTransfer($.treasury, received);
+            }
+            emit RewardsClaimed(delegator, token, received, !supported[i]);
+        }
+    }
+
+    /// @inheritdoc IVault
+    function releaseToQueue(address asset, uint256 amount, uint256 value, uint256 shares)
+        external
+        returns (uint256 payout)
+    {
+        VaultStorage storage $ = _s();
+        if (msg.sender != $.withdrawalQueue) revert OnlyWithdrawalQueue(msg.sender);
+        bool rebasing = $.assetRegistry.getAssetConfig(asset).rebasing;
+        uint256 idleUnits = _idleUnits(asset, rebasing);
+        if (amount > idleUnits) revert InsufficientIdle(asset, idleUnits, amount);
+        if (rebasing) {
+            payout = IStETH(asset).getSharesByPooledEth(amount);
+            $.idle[asset] -= payout;
+            IStETH(asset).transferShares(msg.sender, payout);
+        } else {
+            payout = amount;
+            $.idle[asset] -= amount;
+            IERC20(asset).safeTransfer(msg.sender, amount);
+        }
+        // `value` is at most the shares' value at the current rate, so the rate of those who stay cannot fall.
+        $.totalAssets -= value;
+        $.finalizedShares += shares;
+        $.deposited[asset] = $.deposited[asset] > amount ? $.deposited[asset] - amount : 0;
+        emit ReleasedToQueue(asset, amount, value, shares);
+    }
+
+    /// @inheritdoc IVault
+    function onQueueBurn(uint256 shares) external {
+        VaultStorage storage $ = _s();
+        if (msg.sender != $.withdrawalQueue) revert OnlyWithdrawalQueue(msg.sender);
+        $.finalizedShares -= shares;
+    }
+
+    /// @inheritdoc IVault
+    function convertToAssets(uint256 shares) external view returns (uint256) {
+        return shares.toAssetsDown(_s().totalAssets, _effectiveSupply());
+    }
+
+    /// @inheritdoc IVault
+    function effectiveSupply() external view returns (uint256) {
+        return _effectiveSupply();
+    }
+
+    /// @inheritdoc IVault
+    function syncCount() external view returns (uint256) {
+        return _s().syncCount;
+    }
+
+    /// @inheritdoc IVault
+    function setWithdrawalQueue(address queue) external restricted {
+        if (queue == address(0)) revert ZeroAddress();
+        _s().withdrawalQueue = queue;
+        emit WithdrawalQueueSet(queue);
+    }
+
+    /// @inheritdoc IVault
+    function withdrawalQueue() external view returns (address) {
+        return _s().withdrawalQueue;
     }
 
     // ---------------------------------------------------------------- pause and parameters
@@ -335,6 +462,16 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
     }
 
     // ---------------------------------------------------------------- internal
+
+    function _effectiveSupply() internal view returns (uint256) {
+        VaultStorage storage $ = _s();
+        return $.trETH.totalSupply() - $.finalizedShares;
+    }
+
+    /// @dev The vault's whole holding of `token`: Lido shares for a rebasing asset, units otherwise.
+    function _heldUnits(address token, bool rebasing) internal view returns (uint256) {
+        return rebasing ? IStETH(token).sharesOf(address(this)) : IERC20(token).balanceOf(address(this));
+    }
 
     function _idleUnits(address asset, bool rebasing) internal view returns (uint256) {
         uint256 idle = _s().idle[asset];

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
+import {IDelegationManagerTypes} from "./eigenlayer/IDelegationManager.sol";
+import {IRewardsCoordinatorTypes} from "./eigenlayer/IRewardsCoordinator.sol";
+
 /// @title IOperatorDelegator
 /// @notice One per EigenLayer operator, deployed by the vault as a beacon proxy. It holds Trellis' strategy
 /// shares, delegates once to its operator and is the EigenLayer staker and rewards earner.
@@ -11,11 +14,27 @@ interface IOperatorDelegator {
 
     event Delegated(address indexed operator);
     event Restaked(address indexed strategy, address indexed token, uint256 amount, uint256 shares);
+    event WithdrawalQueued(bytes32 indexed withdrawalRoot, address indexed strategy, uint256 depositShares);
+    event WithdrawalCompleted(bytes32 indexed withdrawalRoot, address indexed token, uint256 amount);
+    event RewardsClaimed(address indexed recipient, uint32 rootIndex);
 
     function initialize(address vault, address operator) external;
 
     /// @notice Deposits `amount` of `token`, already sent here by the vault, into `strategy`. Only the vault.
     function restake(address strategy, address token, uint256 amount) external returns (uint256 shares);
+
+    /// @notice Queues an EigenLayer withdrawal of `depositShares` from `strategy`. Only the vault.
+    /// @dev The queued shares stay slashable and keep counting in `underlyingBalances` until completed.
+    function queueWithdrawal(address strategy, uint256 depositShares) external returns (bytes32 withdrawalRoot);
+
+    /// @notice Completes a matured withdrawal as tokens and sends every token of `token` held here to the vault.
+    /// Only the vault. Returns the amount sent.
+    function completeWithdrawal(IDelegationManagerTypes.Withdrawal calldata withdrawal, address token)
+        external
+        returns (uint256 amount);
+
+    /// @notice Submits an EigenLayer rewards claim for this earner, paid to `recipient`. Only the vault.
+    function claimRewards(IRewardsCoordinatorTypes.RewardsMerkleClaim calldata claim, address recipient) external;
 
     function vault() external view returns (address);
     function operator() external view returns (address);

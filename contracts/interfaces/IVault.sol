@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
+import {IDelegationManagerTypes} from "./eigenlayer/IDelegationManager.sol";
+import {IRewardsCoordinatorTypes} from "./eigenlayer/IRewardsCoordinator.sol";
+
 /// @title IVault
 /// @notice Takes LST deposits, mints trETH, and keeps Trellis' total assets and rate.
 /// @dev Total assets are cached: a deposit adds its value (O(1) gas whatever the number of operators),
@@ -49,6 +52,10 @@ interface IVault {
     event SyncParamsSet(uint16 maxAprBps, uint16 feeBps);
     event TreasurySet(address indexed treasury);
     event WithdrawalQueueSet(address indexed withdrawalQueue);
+    event ReleasedToQueue(address indexed asset, uint256 amount, uint256 value, uint256 shares);
+    event DelegatorWithdrawalQueued(address indexed delegator, address indexed asset, uint256 depositShares, bytes32 root);
+    event DelegatorWithdrawalCompleted(address indexed delegator, address indexed asset, uint256 amount);
+    event RewardsClaimed(address indexed delegator, address indexed token, uint256 amount, bool toTreasury);
 
     /// @notice Deposits `amount` of the LST `asset` and mints trETH to `receiver`.
     /// @dev Reverts with `ActionPaused`, `AssetNotSupported`, `ZeroAmount`, `DepositBelowMinimum`,
@@ -85,6 +92,44 @@ interface IVault {
     /// @notice Moves `amount` of idle `asset` into `delegator`'s EigenLayer strategy (KEEPER).
     /// @dev Reverts with a RiskRegistry error when the result breaks any risk limit.
     function allocate(address delegator, address asset, uint256 amount) external returns (uint256 shares);
+
+    /// @notice Queues an EigenLayer withdrawal of `depositShares` of `asset`'s strategy from `delegator`
+    /// (KEEPER). The shares keep counting in total assets and stay slashable until completed.
+    function queueDelegatorWithdrawal(address delegator, address asset, uint256 depositShares)
+        external
+        returns (bytes32 withdrawalRoot);
+
+    /// @notice Completes a matured EigenLayer withdrawal of `delegator` as tokens of `asset`, which become
+    /// idle in the vault (KEEPER). Total assets do not change: the queued shares were already counted.
+    function completeDelegatorWithdrawal(
+        address delegator,
+        IDelegationManagerTypes.Withdrawal calldata withdrawal,
+        address asset
+    ) external returns (uint256 amount);
+
+    /// @notice Claims `delegator`'s EigenLayer rewards (KEEPER). Rewards in a supported asset become idle
+    /// and raise the rate at the next sync, where the fee is taken once; any other token goes to the treasury.
+    function claimRewards(address delegator, IRewardsCoordinatorTypes.RewardsMerkleClaim calldata claim) external;
+
+    /// @notice Sends `amount` idle `asset` to the withdrawal queue for finalized requests worth `value` ETH,
+    /// backed by `shares` escrowed trETH. Only the queue. Returns the payout the queue holds for them: asset
+    /// units, or Lido shares for a rebasing asset.
+    function releaseToQueue(address asset, uint256 amount, uint256 value, uint256 shares) external returns (uint256 payout);
+
+    /// @notice The queue burned `shares` escrowed trETH it had been paid for. Only the queue.
+    function onQueueBurn(uint256 shares) external;
+
+    /// @notice ETH value of `shares` trETH at the current rate, rounded down.
+    function convertToAssets(uint256 shares) external view returns (uint256);
+
+    /// @notice trETH supply minus the escrowed trETH of finalized, unclaimed requests (already paid out).
+    function effectiveSupply() external view returns (uint256);
+
+    /// @notice Number of syncs so far (the rate feed's round id).
+    function syncCount() external view returns (uint256);
+
+    function setWithdrawalQueue(address queue) external;
+    function withdrawalQueue() external view returns (address);
 
     function pause(Action action) external;
     function unpause(Action action) external;

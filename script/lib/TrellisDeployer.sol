@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.30;
+
+import {AccessManager} from "@openzeppelin/contracts/access/manager/AccessManager.sol";
+import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
+import {UpgradeableBeacon} from "@openzeppelin/contracts/proxy/beacon/UpgradeableBeacon.sol";
+import {TrETH} from "../../contracts/TrETH.sol";
+import {Vault} from "../../contracts/Vault.sol";
+import {AssetRegistry} from "../../contracts/AssetRegistry.sol";
+import {RiskRegistry} from "../../contracts/RiskRegistry.sol";
+import {OperatorDelegator} from "../../contracts/OperatorDelegator.sol";
+import {WithdrawalQueue} from "../../contracts/WithdrawalQueue.sol";
+import {TrETHRateFeed} from "../../contracts/TrETHRateFeed.sol";
+import {IVault} from "../../contracts/interfaces/IVault.sol";
+import {ITrETH} from "../../contracts/interfaces/ITrETH.sol";
+import {IAssetRegistry} from "../../contracts/interfaces/IAssetRegistry.sol";
+import {IRiskRegistry} from "../../contracts/interfaces/IRiskRegistry.sol";
+import {IStrategyManager} from "../../contracts/interfaces/eigenlayer/IStrategyManager.sol";
+import {IDelegationManager} from "../../contracts/interfaces/eigenlayer/IDelegationManager.sol";
+import {IAllocationManager} from "../../contracts/interfaces/eigenlayer/IAllocationManager.sol";
+import {IRewardsCoordinator} from "../../contracts/interfaces/eigenlayer/IRewardsCoordinator.sol";
+import {Roles} from "../../contracts/libraries/Roles.sol";
+
+/// @title TrellisDeployer
+/// @notice Deploys and wires Trellis behind one AccessManager. Used by the deploy script and by tests, so both
+/// run the same wiring. `deploy` leaves `admin` (the caller) as ADMIN; `handOver` then gives ADMIN to the
+/// timelock and drops the deployer.
+library TrellisDeployer {
+    struct EigenLayerCore {
+        address strategyManager;
+        address delegationManager;
+        address allocationManager;
+        address rewardsCoordinator;
+    }
+
+    struct Actors {
+        address riskManager;
+        address keeper;
+        address guardian;
+        address treasury;
+    }
+
+    struct Deployment {
+        AccessManager manager;
+        TrETH trETH;
+        Vault vault;
+        AssetRegistry assetRegistry;
+        RiskRegistry riskRegistry;
+        UpgradeableBeacon delegatorBeacon;
+        WithdrawalQueue withdrawalQueue;
+        TrETHRateFeed rateFeed;
+    }
+
+    function deploy(
+        address admin,
+        EigenLayerCore memory el,
+        Actors memory actors,
+        IRiskRegistry.Limits memory limits,
+        IVault.SyncParams memory syncParams
+    ) internal returns (Deployment memory d) {
+        d.manager = new AccessManager(admin);
+        address authority = address(d.manager);
+
+        // The vault proxy first, uninitialized, so the token and the risk registry can name it.
+        d.vault = Vault(address(new ERC1967Proxy(address(new Vault()), "")));
+        d.trETH = TrETH(
+            address(new ERC1967Proxy(address(new TrETH()), abi.encodeCall(TrETH.initialize, (authority, address(d.vault)))))
+        );
+        d.assetRegistry = AssetRegistry(
+            address(new ERC1967Proxy(address(new AssetRegistry()), abi.encodeCall(AssetRegistry.initialize, (authority))))
+        );
+        d.riskRegistry = RiskRegistry(
+            address(
+                new ERC1967Proxy(
+                    address(new RiskRegistry()),
+                    abi.encodeCall(
+                        RiskRegistry.initialize,
+                        (authority, IVault(address(d.vault)), IAllocationManager(el.allocationManager), limits)
+                    )
+                )
+            )
+        );
+        OperatorDelegator delegatorImpl = new OperatorDelegator(
+            IStrategyManager(el.strategyManager),
+            IDelegationManager(el.delegationManager),
+            IRewardsCoordinator(el.rewardsCoordinator)
+        );
+        d.delegatorBeacon = new UpgradeableBeacon(address(delegatorImpl), admin);
+        d.vault.initialize(
+            authority,
+            ITrETH(address(d.trETH)),
+            IAssetRegistry(address(d.assetRegistry)),
+            IRiskRegistry(address(d.riskRegistry)),
+            address(d.delegatorBeacon),
+            actors.treasury,
+            syncParams
+        );
+
+        d.withdrawalQueue = WithdrawalQueue(
+            address(
+                new ERC1967Proxy(
+                    address(new WithdrawalQueue()),
+                    abi.encodeCall(WithdrawalQueue.initialize, (authority, IVault(address(d.vault))))
+                )
+            )
+        );
+        d.trETH.setWithdrawalQueue(address(d.withdrawalQueue));
+        d.vault.setWithdrawalQueue(address(d.withdrawalQueue));
+        d.rateFeed = new TrETHRateFeed(IVault(address(d.vault)));
+
+        _wireRoles(d);
+        // The queue syncs the rate before it finalizes, so no request is paid at a rate that hides a loss.
+        d.manager.grantRole(Roles.KEEPER, address(d.withdrawalQueue), 0);
+        d.manager.grantRole(Roles.KEEPER, actors.keeper, 0);
+        d.manager.grantRole(Roles.GUARDIAN, actors.guardian, 0);
+        d.manager.grantRole(Roles.RISK_MANAGER, actors.riskManager, 0);
+        // ADMIN may also act as guardian and risk manager (a loosening runs through the timelock).
+        d.manager.grantRole(Roles.GUARDIAN, admin, 0);
+        d.manager.grantRole(Roles.RISK_MANAGER, admin, 0);
+        d.manager.labelRole(Roles.RISK_MANAGER, "RISK_MANAGER");
+        d.manager.labelRole(Roles.KEEPER, "KEEPER");
+        d.manager.labelRole(Roles.GUARDIAN, "GUARDIAN");
+    }
+
+    /// @notice Gives ADMIN (and the roles ADMIN holds) to `newAdmin`, e.g. the timelock, and drops `oldAdmin`.
+    function handOver(Deployment memory d, address oldAdmin, address newAdmin) internal {
+        d.manager.grantRole(Roles.ADMIN, newAdmin, 0);
+        d.manager.grantRole(Roles.GUARDIAN, newAdmin, 0);
+        d.manager.grantRole(Roles.RISK_MANAGER, newAdmin, 0);
+        d.delegatorBeacon.transferOwnership(newAdmin);
+        d.manager.revokeRole(Roles.GUARDIAN, oldAdmin);
+        d.manager.revokeRole(Roles.RISK_MANAGER, oldAdmin);
+        d.manager.renounceRole(Roles.ADMIN, oldAdmin);
+    }
+
+    function _wireRoles(Deployment memory d) private {
+        bytes4[] memory keeper = new bytes4[](5);
+        keeper[0] = Vault.sync.selector;
+        keeper[1] = Vault.allocate.selector;
+        keeper[2] = Vault.queueDelegatorWithdrawal.selector;
+        keeper[3] = Vault.completeDelegatorWithdrawal.selector;
+        keeper[4] = Vault.claimRewards.selector;
+        d.manager.setTargetFunctionRole(address(d.vault), keeper, Roles.KEEPER);
+        bytes4[] memory queueKeeper = new bytes4[](1);
+        queueKeeper[0] = WithdrawalQueue.finalize.selector;
+        d.manager.setTargetFunctionRole(address(d.withdrawalQueue), queueKeeper, Roles.KEEPER);
+
+        bytes4[] memory guardian = new bytes4[](1);
+        guardian[0] = Vault.pause.selector;
+        d.manager.setTargetFunctionRole(address(d.vault), guardian, Roles.GUARDIAN);
+
+        bytes4[] memory risk = new bytes4[](8);
+        risk[0] = RiskRegistry.setOperatorAllowed.selector;
+        risk[1] = RiskRegistry.setOperatorCap.selector;
+        risk[2] = RiskRegistry.setDefaultAvsCap.selector;
+        risk[3] = RiskRegistry.setDefaultOperatorSetCap.selector;
+        risk[4] = RiskRegistry.setTotalSlashableCap.selector;
+        risk[5] = RiskRegistry.setMinBuffer.selector;
+        risk[6] = RiskRegistry.setAvsCap.selector;
+        risk[7] = RiskRegistry.setOperatorSetCap.selector;
+        d.manager.setTargetFunctionRole(address(d.riskRegistry), risk, Roles.RISK_MANAGER);
+        // Everything else (unpause, addOperatorDelegator, assets, sync parameters, upgrades) stays ADMIN only.
+    }
+}
