@@ -1,0 +1,294 @@
+// Normalises a Snapshot + AVS data + params into float ETH arrays that the risk model, the LP and
+// the verifier all read. Wei becomes ETH, magnitudes become fractions, everything is sorted so the
+// same input always gives the same instance.
+import { operatorSetKey } from "./avsData.js";
+import { SnapshotError } from "./errors.js";
+import type { Address, AvsData, AvsOperatorSetData, EngineParams, Snapshot, SnapshotWithdrawal } from "./types.js";
+
+export const weiToEth = (wei: bigint): number => Number(wei) / 1e18;
+export const bpsOf = (bps: number, eth: number): number => (bps / 10_000) * eth;
+
+/** One (operator, strategy) pair: Trellis' stake through the operator's delegator in one strategy. */
+export interface Position {
+  operator: Address;
+  operatorIndex: number;
+  delegator: Address;
+  strategy: Address;
+  strategyIndex: number;
+  /** Active (withdrawable) stake, ETH. */
+  active: number;
+  /** Queued stake that is not yet completable (still slashable), ETH. */
+  queued: number;
+  /** Allocated magnitude / max magnitude per operator set. */
+  sets: { set: number; fraction: number }[];
+  /** Sum of the fractions above (<= 1): the slashable share of this stake. */
+  slashableFraction: number;
+  /** Undiluted AVS reward APR of this stake: sum over sets of fraction x APR. */
+  rewardApr: number;
+  /** May this position receive new stake (allowlisted operator)? */
+  allowed: boolean;
+}
+
+export interface OperatorSetInfo {
+  key: string;
+  avs: Address;
+  avsIndex: number;
+  operatorSetId: number;
+  data: AvsOperatorSetData | null;
+  rewardApr: number;
+  slashingProbability: number;
+  slashingSeverity: number;
+  /** Total stake allocated to the set by everyone (snapshot), ETH. */
+  totalStake: number;
+  /** Trellis' exposure now (active + queued), ETH. */
+  trellisNow: number;
+  /** Everyone else's stake: totalStake - trellisNow (>= 0), ETH. */
+  others: number;
+  /** (1 + gamma) x PfC / threshold, ETH (Infinity when the set has no data). */
+  robustnessBound: number;
+  /** others + Trellis' active exposure >= robustnessBound in the snapshot. */
+  robustNow: boolean;
+  capEth: number;
+  clusters: number[];
+}
+
+export interface MaturedWithdrawal extends SnapshotWithdrawal {
+  delegator: Address;
+  operator: Address;
+  strategyIndex: number;
+}
+
+export interface Instance {
+  tvl: number;
+  buffer: number;
+  /** Idle buffer per strategy, ETH. */
+  idle: number[];
+  /** Completable withdrawals per strategy, ETH: liquid once completed in this plan. */
+  matured: number[];
+  maturedWithdrawals: MaturedWithdrawal[];
+  strategies: { address: Address; symbol: string; ethPerAssetWad: bigint }[];
+  operators: { address: Address; delegator: Address | null; allowed: boolean }[];
+  /** Positions of each operator (indices into `positions`). */
+  operatorPositions: number[][];
+  positions: Position[];
+  sets: OperatorSetInfo[];
+  avs: { address: Address; capEth: number; sets: number[] }[];
+  clusters: { tag: string; sets: number[] }[];
+  limits: {
+    operatorCapEth: number;
+    totalSlashableCapEth: number;
+    minBufferEth: number;
+    scenarioLossEth: number;
+    turnoverEth: number;
+  };
+  params: EngineParams;
+}
+
+const lc = (a: string) => a.toLowerCase() as Address;
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export function buildInstance(snapshot: Snapshot, avsData: AvsData, params: EngineParams): Instance {
+  const tvl = weiToEth(snapshot.vault.totalAssets);
+  const strategies = [...snapshot.strategies]
+    .map((s) => ({ address: lc(s.address), symbol: s.symbol, ethPerAssetWad: s.ethPerAssetWad }))
+    .sort((a, b) => cmp(a.address, b.address));
+  const strategyIndex = new Map(strategies.map((s, i) => [s.address, i]));
+  const sIdx = (a: string, where: string): number => {
+    const i = strategyIndex.get(lc(a));
+    if (i === undefined) throw new SnapshotError(`Unknown strategy ${a} in ${where}`);
+    return i;
+  };
+
+  const idle = strategies.map(() => 0);
+  for (const b of snapshot.vault.idle) idle[sIdx(b.strategy, "vault.idle")]! += weiToEth(b.ethValue);
+
+  const allow = new Set(snapshot.limits.operatorAllowlist.map(lc));
+  const delegatorOf = new Map<Address, Address>();
+  for (const d of snapshot.delegators) {
+    if (delegatorOf.has(lc(d.operator))) throw new SnapshotError(`Two delegators for operator ${d.operator}`);
+    delegatorOf.set(lc(d.operator), lc(d.address));
+  }
+  const operatorAddrs = [
+    ...new Set([...snapshot.operators.map((o) => lc(o.address)), ...delegatorOf.keys(), ...allow]),
+  ].sort(cmp);
+  const operators = operatorAddrs.map((address) => ({
+    address,
+    delegator: delegatorOf.get(address) ?? null,
+    allowed: allow.has(address) && delegatorOf.has(address),
+  }));
+  const operatorIndex = new Map(operatorAddrs.map((a, i) => [a, i]));
+
+  // Operator sets: every set in the snapshot or allocated to by an operator.
+  const dataByKey = new Map(avsData.operatorSets.map((s) => [operatorSetKey(s.avs, s.operatorSetId), s]));
+  const totalByKey = new Map(
+    snapshot.operatorSets.map((s) => [operatorSetKey(s.avs, s.operatorSetId), weiToEth(s.totalAllocatedStake)]),
+  );
+  const setKeys = new Set(totalByKey.keys());
+  for (const o of snapshot.operators)
+    for (const a of o.allocations) if (a.allocatedMagnitude > 0n) setKeys.add(operatorSetKey(a.avs, a.operatorSetId));
+  const sortedKeys = [...setKeys].sort((a, b) => {
+    const [aa, ai] = a.split("/") as [string, string];
+    const [ba, bi] = b.split("/") as [string, string];
+    return cmp(aa, ba) || Number(ai) - Number(bi);
+  });
+  const avsAddrs = [...new Set(sortedKeys.map((k) => k.split("/")[0] as Address))].sort(cmp);
+  const avsIndex = new Map(avsAddrs.map((a, i) => [a, i]));
+  const avsCapOverride = new Map(snapshot.limits.avsCapBps.map((c) => [lc(c.avs), c.capBps]));
+  const setCapOverride = new Map(
+    snapshot.limits.operatorSetCapBps.map((c) => [operatorSetKey(c.avs, c.operatorSetId), c.capBps]),
+  );
+  const clusterTags = [...new Set(avsData.operatorSets.flatMap((s) => s.clusters))].sort(cmp);
+  const clusterIndex = new Map(clusterTags.map((t, i) => [t, i]));
+  const { gamma } = params;
+  const sets: OperatorSetInfo[] = sortedKeys.map((key) => {
+    const [avs, id] = key.split("/") as [Address, string];
+    const data = dataByKey.get(key) ?? null;
+    const bound = data ? ((1 + gamma) * data.profitFromCorruptionEth) / data.corruptionThreshold : Infinity;
+    const totalStake = totalByKey.get(key) ?? 0;
+    return {
+      key,
+      avs,
+      avsIndex: avsIndex.get(avs)!,
+      operatorSetId: Number(id),
+      data,
+      rewardApr: data?.rewardApr ?? 0,
+      slashingProbability: data?.slashingProbability ?? params.unknownSetSlashingProbability,
+      slashingSeverity: data?.slashingSeverity ?? 1,
+      totalStake,
+      trellisNow: 0,
+      others: 0,
+      robustnessBound: bound,
+      robustNow: totalStake >= bound,
+      capEth: bpsOf(setCapOverride.get(key) ?? snapshot.limits.defaultOperatorSetCapBps, tvl),
+      clusters: (data?.clusters ?? []).map((t) => clusterIndex.get(t)!),
+    };
+  });
+  const setIndex = new Map(sets.map((s, i) => [s.key, i]));
+
+  // Per operator and strategy: fraction of delegated stake allocated to each set.
+  const fractions = new Map<string, { set: number; fraction: number }[]>();
+  for (const o of snapshot.operators) {
+    const max = new Map(o.maxMagnitudes.map((m) => [lc(m.strategy), m.maxMagnitude]));
+    for (const a of o.allocations) {
+      if (a.allocatedMagnitude <= 0n) continue;
+      const m = max.get(lc(a.strategy)) ?? 0n;
+      if (m <= 0n) continue;
+      const fraction = Number((a.allocatedMagnitude * 10n ** 12n) / m) / 1e12;
+      const k = `${lc(o.address)}|${lc(a.strategy)}`;
+      const list = fractions.get(k) ?? [];
+      list.push({ set: setIndex.get(operatorSetKey(a.avs, a.operatorSetId))!, fraction });
+      fractions.set(k, list);
+    }
+  }
+
+  const stakeByKey = new Map<string, { active: number; queued: number }>();
+  const matured = strategies.map(() => 0);
+  const maturedWithdrawals: MaturedWithdrawal[] = [];
+  for (const d of snapshot.delegators) {
+    const queuedSum = new Map<Address, bigint>();
+    for (const w of d.withdrawals) {
+      const s = lc(w.strategy);
+      sIdx(s, `withdrawal ${w.withdrawalRoot}`);
+      queuedSum.set(s, (queuedSum.get(s) ?? 0n) + w.ethValue);
+    }
+    for (const st of d.stake) {
+      const s = lc(st.strategy);
+      sIdx(s, `delegator ${d.address}`);
+      if ((queuedSum.get(s) ?? 0n) !== st.queued)
+        throw new SnapshotError(`Delegator ${d.address}: queued ${st.queued} != sum of withdrawals in ${s}`);
+      queuedSum.delete(s);
+    }
+    for (const [s, v] of queuedSum)
+      if (v !== 0n) throw new SnapshotError(`Delegator ${d.address}: withdrawals in ${s} without a stake entry`);
+    for (const st of d.stake) {
+      const k = `${lc(d.operator)}|${lc(st.strategy)}`;
+      const e = stakeByKey.get(k) ?? { active: 0, queued: 0 };
+      e.active += weiToEth(st.active);
+      stakeByKey.set(k, e);
+    }
+    for (const w of d.withdrawals) {
+      const si = sIdx(w.strategy, "withdrawal");
+      if (w.completableBlock <= snapshot.blockNumber) {
+        matured[si]! += weiToEth(w.ethValue);
+        maturedWithdrawals.push({ ...w, strategy: lc(w.strategy), delegator: lc(d.address), operator: lc(d.operator), strategyIndex: si });
+      } else {
+        const k = `${lc(d.operator)}|${lc(w.strategy)}`;
+        const e = stakeByKey.get(k) ?? { active: 0, queued: 0 };
+        e.queued += weiToEth(w.ethValue);
+        stakeByKey.set(k, e);
+      }
+    }
+  }
+  maturedWithdrawals.sort((a, b) => cmp(a.delegator, b.delegator) || cmp(a.withdrawalRoot, b.withdrawalRoot));
+
+  const positions: Position[] = [];
+  const operatorPositions: number[][] = operators.map(() => []);
+  operators.forEach((op, oi) => {
+    if (!op.delegator) return;
+    strategies.forEach((s, si) => {
+      const st = stakeByKey.get(`${op.address}|${s.address}`) ?? { active: 0, queued: 0 };
+      let fr = (fractions.get(`${op.address}|${s.address}`) ?? []).sort((a, b) => a.set - b.set);
+      let total = fr.reduce((x, f) => x + f.fraction, 0);
+      if (total > 1) {
+        fr = fr.map((f) => ({ set: f.set, fraction: f.fraction / total }));
+        total = 1;
+      }
+      if (!op.allowed && st.active === 0 && st.queued === 0) return;
+      operatorPositions[oi]!.push(positions.length);
+      positions.push({
+        operator: op.address,
+        operatorIndex: oi,
+        delegator: op.delegator!,
+        strategy: s.address,
+        strategyIndex: si,
+        active: st.active,
+        queued: st.queued,
+        sets: fr,
+        slashableFraction: total,
+        rewardApr: fr.reduce((x, f) => x + f.fraction * sets[f.set]!.rewardApr, 0),
+        allowed: op.allowed,
+      });
+    });
+  });
+  const trellisActive = sets.map(() => 0);
+  for (const p of positions)
+    for (const f of p.sets) {
+      sets[f.set]!.trellisNow += f.fraction * (p.active + p.queued);
+      trellisActive[f.set]! += f.fraction * p.active;
+    }
+  sets.forEach((s, k) => {
+    // A set missing from the snapshot's list: its total is at least what Trellis has in it.
+    if (!totalByKey.has(s.key)) s.totalStake = s.trellisNow;
+    s.others = Math.max(0, s.totalStake - s.trellisNow);
+    // Robust "now" means robust once Trellis' queued stake has left, with no move: then keeping
+    // the set robust never forces an increase.
+    s.robustNow = s.others + trellisActive[k]! >= s.robustnessBound;
+  });
+
+  return {
+    tvl,
+    buffer: weiToEth(snapshot.vault.liquidBuffer),
+    idle,
+    matured,
+    maturedWithdrawals,
+    strategies,
+    operators,
+    operatorPositions,
+    positions,
+    sets,
+    avs: avsAddrs.map((address) => ({
+      address,
+      capEth: bpsOf(avsCapOverride.get(address) ?? snapshot.limits.defaultAvsCapBps, tvl),
+      sets: sets.flatMap((s, i) => (s.avs === address ? [i] : [])),
+    })),
+    clusters: clusterTags.map((tag, ti) => ({ tag, sets: sets.flatMap((s, i) => (s.clusters.includes(ti) ? [i] : [])) })),
+    limits: {
+      operatorCapEth: bpsOf(snapshot.limits.operatorCapBps, tvl),
+      totalSlashableCapEth: bpsOf(snapshot.limits.totalSlashableCapBps, tvl),
+      minBufferEth: bpsOf(snapshot.limits.minBufferBps, tvl),
+      scenarioLossEth: bpsOf(params.maxScenarioLossBps, tvl),
+      turnoverEth: bpsOf(params.turnoverBps, tvl),
+    },
+    params,
+  };
+}

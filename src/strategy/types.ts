@@ -1,0 +1,213 @@
+// Types shared by the strategy engine. The engine's core (risk, optimize, verify, plan) is a pure
+// function of a `Snapshot` (what the chain says), an `AvsData` file (what we believe about AVSs)
+// and `EngineParams` (how cautious we are). ETH amounts are bigint wei at the edges and float ETH
+// inside the LP.
+
+export type Address = `0x${string}`;
+export type Hex = `0x${string}`;
+
+/** Magnitudes are WAD fixed point, as in EigenLayer's AllocationManager (1e18 = 100%). */
+export const WAD = 10n ** 18n;
+
+/** One EigenLayer strategy Trellis restakes into, with the ETH price of its underlying asset. */
+export interface SnapshotStrategy {
+  address: Address;
+  /** The LST the strategy holds. */
+  asset: Address;
+  symbol: string;
+  /** ETH value of one unit of the asset, WAD (the AssetRegistry adapter's rate). */
+  ethPerAssetWad: bigint;
+}
+
+/** A queued EigenLayer withdrawal of one delegator: stake "in flight". Slashable until completable. */
+export interface SnapshotWithdrawal {
+  withdrawalRoot: Hex;
+  strategy: Address;
+  /** ETH value, wei. */
+  ethValue: bigint;
+  /** Block from which `completeQueuedWithdrawal` succeeds (start block + withdrawal delay). */
+  completableBlock: bigint;
+}
+
+/** One Trellis OperatorDelegator: an EigenLayer staker delegated once to `operator`. */
+export interface SnapshotDelegator {
+  address: Address;
+  operator: Address;
+  /**
+   * ETH value (wei) per strategy. `active` is delegated, withdrawable stake; `queued` is the sum of
+   * this delegator's queued withdrawals of that strategy (still slashable until completable).
+   */
+  stake: { strategy: Address; active: bigint; queued: bigint }[];
+  /** The queued withdrawals itemised; per strategy they sum to `stake[].queued`. */
+  withdrawals: SnapshotWithdrawal[];
+}
+
+/** An allocation of an operator's magnitude in one strategy to one operator set. */
+export interface SnapshotAllocation {
+  avs: Address;
+  operatorSetId: number;
+  strategy: Address;
+  /** Current allocated magnitude, WAD. Pending increases are not counted; pending decreases are. */
+  allocatedMagnitude: bigint;
+}
+
+export interface SnapshotOperator {
+  address: Address;
+  allocations: SnapshotAllocation[];
+  /** Max magnitude per strategy, WAD (starts at 1e18, shrinks when the operator is slashed). */
+  maxMagnitudes: { strategy: Address; maxMagnitude: bigint }[];
+}
+
+/** An operator set as the AllocationManager sees it. */
+export interface SnapshotOperatorSet {
+  avs: Address;
+  operatorSetId: number;
+  /** ETH value (wei) of all stake allocated to the set, by every staker, Trellis included. */
+  totalAllocatedStake: bigint;
+}
+
+/** The RiskRegistry's limits (all bps of the vault's TVL). */
+export interface SnapshotLimits {
+  operatorAllowlist: Address[];
+  operatorCapBps: number;
+  defaultAvsCapBps: number;
+  avsCapBps: { avs: Address; capBps: number }[];
+  defaultOperatorSetCapBps: number;
+  operatorSetCapBps: { avs: Address; operatorSetId: number; capBps: number }[];
+  totalSlashableCapBps: number;
+  minBufferBps: number;
+}
+
+/**
+ * What `snapshot(client, config)` reads from the chain. Everything the engine decides comes from
+ * here, the AVS data file and the params; there is no other input.
+ */
+export interface Snapshot {
+  chainId: number;
+  blockNumber: bigint;
+  vault: {
+    address: Address;
+    /** `Vault.totalAssets()`: ETH value of everything Trellis holds, wei (TVL). */
+    totalAssets: bigint;
+    /** ETH value of idle assets in the vault, wei (the liquid buffer). */
+    liquidBuffer: bigint;
+    /** The buffer per strategy's asset, ETH value wei (sums to `liquidBuffer`). */
+    idle: { strategy: Address; ethValue: bigint }[];
+  };
+  /** EigenLayer's withdrawal delay in blocks (DelegationManager.minWithdrawalDelayBlocks). */
+  withdrawalDelayBlocks: bigint;
+  strategies: SnapshotStrategy[];
+  delegators: SnapshotDelegator[];
+  operators: SnapshotOperator[];
+  operatorSets: SnapshotOperatorSet[];
+  limits: SnapshotLimits;
+}
+
+/** Off-chain knobs of the engine (not enforced on chain). */
+export interface EngineParams {
+  /** Worst-case loss per scenario (AVS, operator, cluster), bps of TVL. */
+  maxScenarioLossBps: number;
+  /** Robustness margin gamma of Durvasula-Roughgarden. */
+  gamma: number;
+  /** Stake moved per plan (increases + decreases), bps of TVL. */
+  turnoverBps: number;
+  /** Horizon over which a plan's gain must beat its cost, days. */
+  horizonDays: number;
+  /** Withdrawal delay in days, used for the forgone-yield cost of a move. */
+  withdrawalDelayDays: number;
+  /** Gas cost of one action, ETH. */
+  gasPerActionEth: number;
+  /** Typical move size used to spread gas per ETH in the LP, ETH. */
+  typicalMoveEth: number;
+  /** Moves smaller than this are dropped unless a limit needs them, ETH. */
+  minMoveEth: number;
+  /** Tangent cuts per operator set for pro-rata reward dilution. */
+  tangentCuts: number;
+  /** Model pro-rata dilution of rewards (false: reward = APR x exposure). */
+  dilution: boolean;
+  /** Slashing prior for an operator set missing from the AVS data file (per year). */
+  unknownSetSlashingProbability: number;
+}
+
+export const DEFAULT_ENGINE_PARAMS: EngineParams = {
+  maxScenarioLossBps: 1000,
+  gamma: 0.1,
+  turnoverBps: 1000,
+  horizonDays: 90,
+  withdrawalDelayDays: 14,
+  gasPerActionEth: 0.002,
+  typicalMoveEth: 100,
+  minMoveEth: 1,
+  tangentCuts: 4,
+  dilution: true,
+  unknownSetSlashingProbability: 0.05,
+};
+
+/** Per operator set beliefs, from the AVS data file. */
+export interface AvsOperatorSetData {
+  avs: Address;
+  operatorSetId: number;
+  name?: string | undefined;
+  /** APR paid on stake allocated to the set at its current total stake. */
+  rewardApr: number;
+  /** Probability per year that the set slashes. */
+  slashingProbability: number;
+  /** Fraction of allocated stake lost when it slashes. */
+  slashingSeverity: number;
+  /** Profit an attacker makes by corrupting the set, ETH. */
+  profitFromCorruptionEth: number;
+  /** Fraction of the set's stake needed to corrupt it (e.g. 1/3 or 1/2). */
+  corruptionThreshold: number;
+  /** Correlation tags: sets sharing a tag may fail together. */
+  clusters: string[];
+}
+
+export interface AvsData {
+  version: 1;
+  operatorSets: AvsOperatorSetData[];
+}
+
+/** Plan actions, in the order the keeper should send them. Amounts are ETH value wei. */
+export interface CompleteWithdrawalAction {
+  type: "completeWithdrawal";
+  delegator: Address;
+  operator: Address;
+  withdrawalRoot: Hex;
+  strategy: Address;
+  ethValue: bigint;
+}
+
+/** Redeposit tokens of a completed withdrawal (now held by `fromDelegator`) into `delegator`. */
+export interface DepositAction {
+  type: "deposit";
+  fromDelegator: Address;
+  withdrawalRoot: Hex;
+  delegator: Address;
+  operator: Address;
+  strategy: Address;
+  ethValue: bigint;
+  /** Asset units at the snapshot's price (rounded down). */
+  assetAmount: bigint;
+}
+
+/** Move idle assets from the vault's buffer into `delegator`. */
+export interface AllocateAction {
+  type: "allocate";
+  delegator: Address;
+  operator: Address;
+  strategy: Address;
+  ethValue: bigint;
+  assetAmount: bigint;
+}
+
+/** Queue a withdrawal of active stake; it stays slashable for the withdrawal delay. */
+export interface QueueWithdrawalAction {
+  type: "queueWithdrawal";
+  delegator: Address;
+  operator: Address;
+  strategy: Address;
+  ethValue: bigint;
+  assetAmount: bigint;
+}
+
+export type PlanAction = CompleteWithdrawalAction | DepositAction | AllocateAction | QueueWithdrawalAction;
