@@ -374,6 +374,33 @@ contract RewardsCoordinatorTest is Test, RewardsTreeBuilder, IRewardsCoordinator
         assertEq(coordinator.CALCULATION_INTERVAL_SECONDS(), CALCULATION_INTERVAL);
     }
 
+    /// @dev The vector of src/devnet/rewards.test.ts, built here in Solidity: both must reach the same root.
+    function test_typescriptVectorRoot() public view {
+        bytes32[] memory beef = new bytes32[](3);
+        beef[0] = _tokenLeaf(address(0xa), 1);
+        beef[1] = _tokenLeaf(address(0xc), 0);
+        beef[2] = _tokenLeaf(address(0xb0b), 2);
+        bytes32[] memory alice_ = new bytes32[](2);
+        alice_[0] = _tokenLeaf(address(0xa), 3e30 + 7);
+        alice_[1] = _tokenLeaf(address(0xb0b), 1e18);
+        bytes32[] memory coffee = new bytes32[](1);
+        coffee[0] = _tokenLeaf(address(0xb0b), 5);
+
+        bytes32[] memory leaves = new bytes32[](3);
+        leaves[0] = _earnerLeaf(address(0xbeef), _merkleize(beef));
+        leaves[1] = _earnerLeaf(address(0xa11ce), _merkleize(alice_));
+        leaves[2] = _earnerLeaf(address(0xc0ffee), _merkleize(coffee));
+        assertEq(_merkleize(leaves), 0x269c91e532d5c546d7099338718fbb580aeac837023ebdb9beb9bb879dafbbf4);
+    }
+
+    function _tokenLeaf(address token, uint256 earnings) internal view returns (bytes32) {
+        return coordinator.calculateTokenLeafHash(IRewardsCoordinatorTypes.TokenTreeMerkleLeaf(IERC20(token), earnings));
+    }
+
+    function _earnerLeaf(address earner, bytes32 tokenRoot) internal view returns (bytes32) {
+        return coordinator.calculateEarnerLeafHash(IRewardsCoordinatorTypes.EarnerTreeMerkleLeaf(earner, tokenRoot));
+    }
+
     function testFuzz_everyLeafOfAPaddedTreeVerifies(uint256 count, uint256 index, bytes32 seed) public {
         count = bound(count, 1, 33);
         index = bound(index, 0, count - 1);
