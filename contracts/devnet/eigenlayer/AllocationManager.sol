@@ -197,6 +197,12 @@ contract AllocationManager is IAllocationManager, IPermissionControllerMixin, Re
         info.pendingDelay = delay;
         info.effectBlock =
             newlyRegistered ? uint32(block.number) : uint32(block.number) + ALLOCATION_CONFIGURATION_DELAY + 1;
+        // Same as the real contract from block 1 on; at block 0 (a fresh devnet) an effect block of 0
+        // would read as "never set".
+        if (newlyRegistered) {
+            info.delay = delay;
+            info.isSet = true;
+        }
         _allocationDelayInfo[operator] = info;
         emit AllocationDelaySet(operator, delay, info.effectBlock);
     }
@@ -407,7 +413,9 @@ contract AllocationManager is IAllocationManager, IPermissionControllerMixin, Re
     /// @inheritdoc IAllocationManager
     function isOperatorSlashable(address operator, OperatorSet memory operatorSet) public view returns (bool) {
         RegistrationStatus memory status = _registrationStatus[operator][operatorSet.key()];
-        return status.registered || block.number <= status.slashableUntil;
+        // `slashableUntil` is zero only if the operator never deregistered (the real contract leaves
+        // this to block.number > 0, which a fresh devnet does not have).
+        return status.registered || (status.slashableUntil != 0 && block.number <= status.slashableUntil);
     }
 
     /// @inheritdoc IAllocationManager
