@@ -21,17 +21,18 @@
 // position allocated to it (column bounds); a set at or above it gets the row e_k >= B_k - others.
 // Rows implied by others (operator-compromise loss by the operator cap when L_max >= cap, AVS
 // loss by the AVS cap when L_max >= cap) are left out to keep the LP small.
+import type { Highs } from "highs";
 import { InfeasibleLimitsError, SolverError, type LimitFamily } from "./errors.js";
 import { buildInstance, type Instance } from "./model.js";
 import { dilutionOthers, evaluateObjective, gasPerEth, rewardBudget, zeroMoves, type Moves, type ObjectiveBreakdown } from "./risk.js";
 import { DEFAULT_ENGINE_PARAMS, type AvsData, type EngineParams, type Snapshot } from "./types.js";
 import { verifyMoves } from "./verify.js";
 
-type Highs = { solve(problem: string, options?: Record<string, unknown>): any };
 let highsPromise: Promise<Highs> | undefined;
 /** Loads the HiGHS WASM module once per process. */
 export function loadHighs(): Promise<Highs> {
-  highsPromise ??= import("highs").then(async (m) => (await (m.default as unknown as () => Promise<Highs>)()) as Highs);
+  // The package is CommonJS-typed; under ESM its default export is the loader itself.
+  highsPromise ??= import("highs").then((m) => (m as unknown as { default: () => Promise<Highs> }).default());
   return highsPromise;
 }
 
@@ -50,14 +51,25 @@ export const LIMIT_FAMILIES: readonly LimitFamily[] = [
 
 interface Row {
   family: LimitFamily | "definition" | "reward";
-  cols: string[];
+  cols: number[];
   coefs: number[];
   sense: "<=" | ">=" | "=";
   rhs: number;
 }
 
+/** The LP as sparse arrays (rows in CSR), maximized. `lpText` renders it in CPLEX LP format. */
 export interface LinearProgram {
-  text: string;
+  /** Column j's name in the LP text: u/l/d + position, e/g + set, su/sl/sd + strategy, r + set. */
+  colName: (j: number) => string;
+  colCost: Float64Array;
+  colLower: Float64Array;
+  colUpper: Float64Array;
+  rowLower: Float64Array;
+  rowUpper: Float64Array;
+  rowFamilies: Row["family"][];
+  starts: Int32Array;
+  indices: Int32Array;
+  values: Float64Array;
   columns: number;
   rows: number;
   nonzeros: number;
@@ -66,69 +78,86 @@ export interface LinearProgram {
 /** Formats a coefficient deterministically (shortest round-trip form, no "-0"). */
 const num = (v: number): string => (Object.is(v, -0) || v === 0 ? "0" : String(v));
 
-/** Builds the CPLEX-LP text of the model with some limit families left out. */
+/** Builds the LP with some limit families left out (`feasibilityOnly`: zero objective). */
 export function buildLp(
   inst: Instance,
   relax: ReadonlySet<LimitFamily> = new Set(),
   feasibilityOnly = false,
 ): LinearProgram {
   const P = inst.positions;
+  const n = P.length;
+  const K = inst.sets.length;
+  const nS = inst.strategies.length;
   const { limits, params } = inst;
   const on = (f: LimitFamily) => !relax.has(f);
+  // Column layout: u, l, d per position; e, g per set; U, L, D per strategy; r per rewarded set.
+  const u = (i: number) => i;
+  const l = (i: number) => n + i;
+  const d = (i: number) => 2 * n + i;
+  const e = (k: number) => 3 * n + k;
+  const g = (k: number) => 3 * n + K + k;
+  const U = (si: number) => 3 * n + 2 * K + si;
+  const Ls = (si: number) => 3 * n + 2 * K + nS + si;
+  const D = (si: number) => 3 * n + 2 * K + 2 * nS + si;
+  const rBase = 3 * n + 2 * K + 3 * nS;
+  const rewardSets = params.dilution ? inst.sets.flatMap((s, k) => (s.rewardApr > 0 ? [k] : [])) : [];
+  const rIndex = new Map(rewardSets.map((k, j) => [k, rBase + j]));
+  const numCols = rBase + rewardSets.length;
+
   const rows: Row[] = [];
-  const add = (family: Row["family"], cols: string[], coefs: number[], sense: Row["sense"], rhs: number) => {
+  const add = (family: Row["family"], cols: number[], coefs: number[], sense: Row["sense"], rhs: number) => {
     if (family !== "definition" && family !== "reward" && !on(family)) return;
     rows.push({ family, cols, coefs, sense, rhs });
   };
-  const u = (i: number) => `u${i}`;
-  const l = (i: number) => `l${i}`;
-  const d = (i: number) => `d${i}`;
-  const e = (k: number) => `e${k}`;
-  const g = (k: number) => `g${k}`;
-  const r = (k: number) => `r${k}`;
+  const ones = (m: number) => new Array<number>(m).fill(1);
+  const neg = (m: number) => new Array<number>(m).fill(-1);
 
   // Positions allocated to each set.
   const setPositions: { i: number; f: number }[][] = inst.sets.map(() => []);
   P.forEach((p, i) => p.sets.forEach((s) => setPositions[s.set]!.push({ i, f: s.fraction })));
 
   // Column bounds.
-  const upper = new Float64Array(P.length).fill(Infinity); // for u and l
-  const dLower = new Float64Array(P.length);
+  const colLower = new Float64Array(numCols).fill(-Infinity);
+  const colUpper = new Float64Array(numCols).fill(Infinity);
   P.forEach((p, i) => {
+    colLower[u(i)] = colLower[l(i)] = colLower[d(i)] = 0;
+    colUpper[d(i)] = p.active;
     if (!p.allowed && on("allowlist")) {
-      upper[i] = 0;
-      dLower[i] = p.active;
+      colUpper[u(i)] = colUpper[l(i)] = 0;
+      colLower[d(i)] = p.active;
     }
   });
   if (on("robustness"))
     inst.sets.forEach((s, k) => {
-      if (!s.robustNow) for (const { i, f } of setPositions[k]!) if (f > 0) upper[i] = 0;
+      if (!s.robustNow) for (const { i, f } of setPositions[k]!) if (f > 0) colUpper[u(i)] = colUpper[l(i)] = 0;
     });
 
-  // Liquidity and buffer.
-  const matured = inst.matured.reduce((a, b) => a + b, 0);
-  inst.strategies.forEach((_, si) => {
-    const idx = P.flatMap((p, i) => (p.strategyIndex === si ? [i] : []));
-    add("liquidity", idx.map(u), idx.map(() => 1), "<=", inst.idle[si]! + inst.matured[si]!);
-    add("liquidity", [...idx.map(l), ...idx.map(d)], [...idx.map(() => 1), ...idx.map(() => -1)], "<=", 0);
+  // Liquidity and buffer, on per-strategy sums (U_s, L_s, D_s) to keep the dense rows short.
+  const byStrategy: number[][] = inst.strategies.map(() => []);
+  P.forEach((p, i) => byStrategy[p.strategyIndex]!.push(i));
+  const S = inst.strategies.map((_, si) => si);
+  S.forEach((si) => {
+    const idx = byStrategy[si]!;
+    add("definition", [U(si), ...idx.map(u)], [1, ...neg(idx.length)], "=", 0);
+    add("definition", [Ls(si), ...idx.map(l)], [1, ...neg(idx.length)], "=", 0);
+    add("definition", [D(si), ...idx.map(d)], [1, ...neg(idx.length)], "=", 0);
+    add("liquidity", [U(si)], [1], "<=", inst.idle[si]! + inst.matured[si]!);
+    add("liquidity", [Ls(si), D(si)], [1, -1], "<=", 0);
   });
-  const all = P.map((_, i) => i);
+  const matured = inst.matured.reduce((a, b) => a + b, 0);
   const spare = inst.buffer + matured - limits.minBufferEth;
-  add("minBuffer", all.map(u), all.map(() => 1), "<=", Math.max(0, spare));
-  add("minBuffer", [...all.map(u), ...all.map(l), ...all.map(d)], [...all.map(() => 1), ...all.map(() => 1), ...all.map(() => -1)], "<=", spare);
-  add("turnover", [...all.map(u), ...all.map(d)], [...all.map(() => 1), ...all.map(() => 1)], "<=", limits.turnoverEth);
+  add("minBuffer", S.map(U), ones(nS), "<=", Math.max(0, spare));
+  add("minBuffer", [...S.map(U), ...S.map(Ls), ...S.map(D)], [...ones(2 * nS), ...neg(nS)], "<=", spare);
+  add("turnover", [...S.map(U), ...S.map(D)], ones(2 * nS), "<=", limits.turnoverEth);
 
-  // Definitions of e_k and g_k.
+  // Definitions of e_k (steady exposure) and g_k (growth now).
+  const e0 = inst.sets.map((_, k) => setPositions[k]!.reduce((sum, { i, f }) => sum + f * P[i]!.active, 0));
   inst.sets.forEach((_, k) => {
     const sp = setPositions[k]!;
-    const e0 = sp.reduce((s, { i, f }) => s + f * P[i]!.active, 0);
-    add(
-      "definition",
-      [e(k), ...sp.map(({ i }) => u(i)), ...sp.map(({ i }) => l(i)), ...sp.map(({ i }) => d(i))],
-      [1, ...sp.map(({ f }) => -f), ...sp.map(({ f }) => -f), ...sp.map(({ f }) => f)],
-      "=",
-      e0,
-    );
+    const cols = [e(k)];
+    const coefs = [1];
+    for (const { i, f } of sp) cols.push(u(i), l(i), d(i)), coefs.push(-f, -f, f);
+    add("definition", cols, coefs, "=", e0[k]!);
     add("definition", [g(k), ...sp.map(({ i }) => u(i))], [1, ...sp.map(({ f }) => -f)], "=", 0);
   });
 
@@ -139,22 +168,23 @@ export function buildLp(
     if (!ps.length) return;
     const a = ps.reduce((s, i) => s + P[i]!.active, 0);
     const cur = ps.reduce((s, i) => s + P[i]!.active + P[i]!.queued, 0);
-    add("operatorCap", [...ps.map(u), ...ps.map(l), ...ps.map(d)], [...ps.map(() => 1), ...ps.map(() => 1), ...ps.map(() => -1)], "<=", opCap - a);
-    add("operatorCap", ps.map(u), ps.map(() => 1), "<=", Math.max(opCap, cur) - cur);
+    const steadyCols = [...ps.map(u), ...ps.map(l), ...ps.map(d)];
+    add("operatorCap", steadyCols, [...ones(2 * ps.length), ...neg(ps.length)], "<=", opCap - a);
+    add("operatorCap", ps.map(u), ones(ps.length), "<=", Math.max(opCap, cur) - cur);
     if (L < opCap || !on("operatorCap")) {
       const sf = ps.map((i) => P[i]!.slashableFraction);
       const la = ps.reduce((s, i) => s + P[i]!.slashableFraction * P[i]!.active, 0);
       const lc = ps.reduce((s, i) => s + P[i]!.slashableFraction * (P[i]!.active + P[i]!.queued), 0);
-      add("scenarioLoss", [...ps.map(u), ...ps.map(l), ...ps.map(d)], [...sf, ...sf, ...sf.map((x) => -x)], "<=", L - la);
+      add("scenarioLoss", steadyCols, [...sf, ...sf, ...sf.map((x) => -x)], "<=", L - la);
       add("scenarioLoss", ps.map(u), sf, "<=", Math.max(L, lc) - lc);
     }
   });
 
-  // Per set, per AVS, per cluster, total.
+  // Per set, per AVS, per cluster, total (total slashable = sum_k e_k).
   const capRows = (family: LimitFamily, ks: number[], cap: number) => {
     const now = ks.reduce((s, k) => s + inst.sets[k]!.trellisNow, 0);
-    add(family, ks.map(e), ks.map(() => 1), "<=", cap);
-    add(family, ks.map(g), ks.map(() => 1), "<=", Math.max(cap, now) - now);
+    add(family, ks.map(e), ones(ks.length), "<=", cap);
+    add(family, ks.map(g), ones(ks.length), "<=", Math.max(cap, now) - now);
   };
   inst.sets.forEach((s, k) => capRows("operatorSetCap", [k], s.capEth));
   inst.avs.forEach((a) => {
@@ -169,125 +199,207 @@ export function buildLp(
     if (s.robustNow && s.robustnessBound > s.others) add("robustness", [e(k)], [1], ">=", s.robustnessBound - s.others);
   });
 
-  // Objective.
+  // Objective and reward cuts.
   const h = params.horizonDays / 365;
   const gas = gasPerEth(inst);
   const delay = params.withdrawalDelayDays / 365;
-  const obj: [string, number][] = [];
-  const rewardCols: number[] = [];
+  const cost = new Float64Array(numCols);
   inst.sets.forEach((s, k) => {
-    let coef = -h * s.slashingProbability * s.slashingSeverity;
-    if (!params.dilution) coef += h * s.rewardApr;
-    else if (s.rewardApr > 0) {
-      rewardCols.push(k);
-      obj.push([r(k), h]);
-      const R = rewardBudget(s.rewardApr, s.totalStake);
-      const so = dilutionOthers(s.others);
-      const U = Math.max(s.capEth, 1e-9);
-      const K = Math.max(2, params.tangentCuts);
-      const pts = new Set<number>();
-      for (let j = 0; j < K; j++) pts.add((U * j) / (K - 1));
-      const e0 = setPositions[k]!.reduce((sum, { i, f }) => sum + f * P[i]!.active, 0);
-      if (e0 < U) pts.add(e0);
-      for (const ej of [...pts].sort((a, b) => a - b)) {
-        const slope = (R * so) / ((so + ej) * (so + ej));
-        const icpt = (R * ej * ej) / ((so + ej) * (so + ej));
-        add("reward", [r(k), e(k)], [1, -slope], "<=", icpt);
-      }
+    cost[e(k)] = -h * s.slashingProbability * s.slashingSeverity + (params.dilution ? 0 : h * s.rewardApr);
+    const rk = rIndex.get(k);
+    if (rk === undefined) return;
+    cost[rk] = h;
+    const R = rewardBudget(s.rewardApr, s.totalStake);
+    const so = dilutionOthers(s.others);
+    const ub = Math.max(s.capEth, 1e-9);
+    const nCuts = Math.max(2, params.tangentCuts);
+    const pts = new Set<number>();
+    for (let j = 0; j < nCuts; j++) pts.add((ub * j) / (nCuts - 1));
+    if (e0[k]! < ub) pts.add(e0[k]!);
+    for (const ej of [...pts].sort((x, y) => x - y)) {
+      const slope = (R * so) / ((so + ej) * (so + ej));
+      const icpt = (R * ej * ej) / ((so + ej) * (so + ej));
+      add("reward", [rk, e(k)], [1, -slope], "<=", icpt);
     }
-    if (coef !== 0) obj.push([e(k), coef]);
   });
   P.forEach((p, i) => {
-    if (gas) obj.push([u(i), -gas], [l(i), -gas]);
-    const dc = delay * p.rewardApr + gas;
-    if (dc) obj.push([d(i), -dc]);
+    cost[u(i)] = -gas;
+    cost[l(i)] = -gas;
+    cost[d(i)] = -(delay * p.rewardApr + gas);
   });
+  if (feasibilityOnly) cost.fill(0);
 
-  // Text.
+  // Rows in CSR. An empty row is kept only if it is violated (then the LP must be infeasible).
+  const kept = rows.filter((row) => row.coefs.some((c) => c !== 0) || !rowHolds(row, 0));
+  let cap = 0;
+  for (const row of kept) cap += row.cols.length;
+  const starts = new Int32Array(kept.length + 1);
+  const indices = new Int32Array(cap);
+  const values = new Float64Array(cap);
+  const rowLower = new Float64Array(kept.length);
+  const rowUpper = new Float64Array(kept.length);
+  let z = 0;
+  kept.forEach((row, r) => {
+    starts[r] = z;
+    for (let j = 0; j < row.cols.length; j++) {
+      const v = row.coefs[j]!;
+      if (v === 0) continue;
+      indices[z] = row.cols[j]!;
+      values[z++] = v;
+    }
+    rowLower[r] = row.sense === "<=" ? -Infinity : row.rhs;
+    rowUpper[r] = row.sense === ">=" ? Infinity : row.rhs;
+  });
+  starts[kept.length] = z;
+  const names = ["u", "l", "d"];
+  return {
+    colName: (j: number) =>
+      j < 3 * n
+        ? `${names[Math.floor(j / Math.max(n, 1))]}${j % n}`
+        : j < 3 * n + 2 * K
+          ? `${j < 3 * n + K ? "e" : "g"}${(j - 3 * n) % K}`
+          : j < rBase
+            ? `${["su", "sl", "sd"][Math.floor((j - 3 * n - 2 * K) / nS)]}${(j - 3 * n - 2 * K) % nS}`
+            : `r${rewardSets[j - rBase]}`,
+    colCost: cost,
+    colLower,
+    colUpper,
+    rowLower,
+    rowUpper,
+    rowFamilies: kept.map((row) => row.family),
+    starts,
+    indices: indices.subarray(0, z),
+    values: values.subarray(0, z),
+    columns: numCols,
+    rows: kept.length,
+    nonzeros: z,
+  };
+}
+
+function rowHolds(row: Row, activity: number): boolean {
+  return row.sense === "<=" ? activity <= row.rhs : row.sense === ">=" ? activity >= row.rhs : activity === row.rhs;
+}
+
+/** Renders the LP in CPLEX LP format (deterministic: fixed order, shortest round-trip numbers). */
+export function lpText(lp: LinearProgram): string {
   const out: string[] = ["Maximize", " obj:"];
-  const terms = (cols: string[], coefs: number[], sink: string[]) => {
+  const terms = (cols: ArrayLike<number>, coefs: ArrayLike<number>, from: number, to: number) => {
+    const lines: string[] = [];
     let line = "";
     let n = 0;
-    for (let j = 0; j < cols.length; j++) {
+    for (let j = from; j < to; j++) {
       const c = coefs[j]!;
       if (c === 0) continue;
-      line += c < 0 ? ` - ${num(-c)} ${cols[j]}` : ` + ${num(c)} ${cols[j]}`;
+      line += c < 0 ? ` - ${num(-c)} ${lp.colName(cols[j]!)}` : ` + ${num(c)} ${lp.colName(cols[j]!)}`;
       if (++n % 8 === 0) {
-        sink.push(line);
+        lines.push(line);
         line = "";
       }
     }
-    if (line) sink.push(line);
-    return n;
+    if (line) lines.push(line);
+    return lines;
   };
-  const nObj = feasibilityOnly ? 0 : terms(obj.map((t) => t[0]), obj.map((t) => t[1]), out);
-  if (nObj === 0) out.push(" 0 zero");
+  const objCols = Int32Array.from(lp.colCost.keys());
+  const objLines = terms(objCols, lp.colCost, 0, lp.columns);
+  out.push(...(objLines.length ? objLines : [" 0 zero"]));
   out.push("Subject To");
-  let nnz = 0;
-  const usedRows = rows.filter((row) => row.coefs.some((c) => c !== 0) || row.family === "definition");
-  usedRows.forEach((row, n) => {
-    const body: string[] = [];
-    const cnt = terms(row.cols, row.coefs, body);
-    nnz += cnt;
-    if (cnt === 0) {
-      // An empty row still constrains: 0 <= rhs. Keep it visible to HiGHS via a zero-cost column.
-      body.push(" 0 zero");
-    }
-    out.push(` c${n}:${body.join("\n")} ${row.sense} ${num(row.rhs)}`);
-  });
+  for (let n = 0; n < lp.rows; n++) {
+    const body = terms(lp.indices, lp.values, lp.starts[n]!, lp.starts[n + 1]!);
+    const expr = body.length ? body.join("\n") : " 0 zero";
+    const lo = lp.rowLower[n]!;
+    const up = lp.rowUpper[n]!;
+    if (lo === up) out.push(` c${n}:${expr} = ${num(up)}`);
+    else if (lo === -Infinity) out.push(` c${n}:${expr} <= ${num(up)}`);
+    else if (up === Infinity) out.push(` c${n}:${expr} >= ${num(lo)}`);
+    else out.push(` c${n}: ${num(lo)} <=${expr} <= ${num(up)}`);
+  }
   out.push("Bounds");
-  P.forEach((p, i) => {
-    out.push(` 0 <= ${u(i)} <= ${upper[i] === Infinity ? "+inf" : num(upper[i]!)}`);
-    out.push(` 0 <= ${l(i)} <= ${upper[i] === Infinity ? "+inf" : num(upper[i]!)}`);
-    out.push(` ${num(Math.min(dLower[i]!, p.active))} <= ${d(i)} <= ${num(p.active)}`);
+  const bound = (v: number) => (v === Infinity ? "+inf" : v === -Infinity ? "-inf" : num(v));
+  lp.colCost.forEach((_, j) => {
+    const name = lp.colName(j);
+    const lo = lp.colLower[j]!;
+    const up = lp.colUpper[j]!;
+    if (lo === -Infinity && up === Infinity) out.push(` ${name} free`);
+    else out.push(` ${bound(lo)} <= ${name} <= ${bound(up)}`);
   });
-  inst.sets.forEach((_, k) => {
-    out.push(` ${e(k)} free`);
-    out.push(` ${g(k)} free`);
-  });
-  for (const k of rewardCols) out.push(` ${r(k)} free`);
   out.push(" zero = 0");
   out.push("End");
-  return {
-    text: out.join("\n"),
-    columns: 3 * P.length + 2 * inst.sets.length + rewardCols.length,
-    rows: usedRows.length,
-    nonzeros: nnz,
-  };
+  return out.join("\n");
 }
 
 interface SolveOutcome {
   status: "optimal" | "infeasible";
   moves: Moves;
   lpObjective: number;
+  lp: LinearProgram;
+}
+
+/**
+ * How the LP reaches HiGHS: "arrays" passes the sparse matrix to a HiGHS model directly (fast:
+ * no text to parse); "lpText" renders CPLEX LP text and calls `highs.solve` (the format to read
+ * or replay a model by hand). Both solve the same LP.
+ */
+export type LpBackend = "arrays" | "lpText";
+
+function runHighs(highs: Highs, lp: LinearProgram, backend: LpBackend): { status: string; x: ArrayLike<number>; objective: number } {
+  if (backend === "lpText") {
+    const res = highs.solve(lpText(lp), { output_flag: false });
+    if (res.Status !== "Optimal") return { status: res.Status, x: [], objective: NaN };
+    const cols = res.Columns as Record<string, { Primal: number }>;
+    const x = Array.from(lp.colCost, (_, j) => cols[lp.colName(j)]?.Primal ?? 0);
+    return { status: "Optimal", x, objective: res.ObjectiveValue };
+  }
+  const inf = (v: number) => (v === Infinity ? highs.infinity : v === -Infinity ? -highs.infinity : v);
+  return highs.withModel(
+    {
+      numCols: lp.columns,
+      numRows: lp.rows,
+      sense: highs.constants.objectiveSense.maximize,
+      colCost: lp.colCost,
+      colLower: lp.colLower.map(inf),
+      colUpper: lp.colUpper.map(inf),
+      rowLower: lp.rowLower.map(inf),
+      rowUpper: lp.rowUpper.map(inf),
+      matrix: { format: "csr", numRows: lp.rows, numCols: lp.columns, starts: lp.starts, indices: lp.indices, values: lp.values },
+    },
+    (model) => {
+      model.options.set({ output_flag: false });
+      model.run();
+      const code = model.getModelStatus();
+      const ms = highs.constants.modelStatus;
+      if (code === ms.optimal) return { status: "Optimal", x: model.getSolution().colValue, objective: model.getObjectiveValue() };
+      const status = code === ms.infeasible ? "Infeasible" : code === ms.unbounded ? "Unbounded" : code === ms.unboundedOrInfeasible ? "Primal infeasible or unbounded" : `status ${code}`;
+      return { status, x: [], objective: NaN };
+    },
+  );
 }
 
 async function solveLp(
   inst: Instance,
   relax: ReadonlySet<LimitFamily>,
   feasibilityOnly = false,
-): Promise<SolveOutcome & { lp: LinearProgram }> {
+  backend: LpBackend = "arrays",
+): Promise<SolveOutcome> {
   const highs = await loadHighs();
   const lp = buildLp(inst, relax, feasibilityOnly);
-  let res: any;
+  let res: ReturnType<typeof runHighs>;
   try {
-    res = highs.solve(lp.text, { output_flag: false });
+    res = runHighs(highs, lp, backend);
   } catch (e) {
     throw new SolverError("HiGHS failed", [(e as Error).message]);
   }
-  const status: string = res.Status;
-  if (status === "Infeasible" || status === "Primal infeasible or unbounded")
+  if (res.status === "Infeasible" || res.status === "Primal infeasible or unbounded")
     return { status: "infeasible", moves: zeroMoves(inst), lpObjective: NaN, lp };
-  if (status !== "Optimal") throw new SolverError(`HiGHS returned status "${status}"`);
-  const cols = res.Columns as Record<string, { Primal: number }>;
+  if (res.status !== "Optimal") throw new SolverError(`HiGHS returned status "${res.status}"`);
+  const n = inst.positions.length;
   const moves = zeroMoves(inst);
   inst.positions.forEach((p, i) => {
     // Clamp solver round-off into the column bounds.
-    moves.increaseNow[i] = Math.max(0, cols[`u${i}`]?.Primal ?? 0);
-    moves.increaseLater[i] = Math.max(0, cols[`l${i}`]?.Primal ?? 0);
-    moves.decrease[i] = Math.min(p.active, Math.max(0, cols[`d${i}`]?.Primal ?? 0));
+    moves.increaseNow[i] = Math.max(0, res.x[i]!);
+    moves.increaseLater[i] = Math.max(0, res.x[n + i]!);
+    moves.decrease[i] = Math.min(p.active, Math.max(0, res.x[2 * n + i]!));
   });
-  return { status: "optimal", moves, lpObjective: res.ObjectiveValue as number, lp };
+  return { status: "optimal", moves, lpObjective: res.objective, lp };
 }
 
 export interface OptimizeResult {
@@ -305,12 +417,13 @@ export interface OptimizeResult {
 export interface OptimizeOptions {
   /** Leave these limit families out (diagnostics only; the result is not a valid plan). */
   relax?: LimitFamily[];
+  backend?: LpBackend;
 }
 
 /** Solves the LP for an instance and verifies the result; throws typed errors. */
 export async function optimizeInstance(inst: Instance, options: OptimizeOptions = {}): Promise<OptimizeResult> {
   const relax = new Set(options.relax ?? []);
-  const out = await solveLp(inst, relax);
+  const out = await solveLp(inst, relax, false, options.backend);
   if (out.status === "infeasible") throw await diagnoseInfeasibility(inst, relax);
   if (!relax.size) verifyMoves(inst, out.moves);
   return {
