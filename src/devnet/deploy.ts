@@ -1,0 +1,46 @@
+import { execFile } from "node:child_process";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { projectRoot } from "./anvil.js";
+import { readDeployment, type Deployment } from "./deployment.js";
+
+const run = promisify(execFile);
+
+export type DeployDevnetParameters = {
+  rpcUrl: string;
+  /** Where to write the deployment JSON (under deployments/, which forge may write); a temporary file there when omitted. */
+  outFile?: string;
+};
+
+export class DeployError extends Error {
+  override readonly name = "DeployError";
+}
+
+/**
+ * Deploys the EigenLayer devnet, the LST look-alikes, Trellis and its governance to the node at `rpcUrl`
+ * by running script/DeployDevnet.s.sol with forge, and returns the addresses it wrote.
+ */
+export async function deployDevnet(params: DeployDevnetParameters): Promise<Deployment> {
+  const tmp = params.outFile
+    ? undefined
+    : join(projectRoot, "deployments", `tmp-${process.pid}-${Date.now()}-${Math.floor(Math.random() * 1e9)}.json`);
+  const outFile = params.outFile ?? tmp!;
+  try {
+    await run(
+      join(projectRoot, "node_modules", ".bin", "forge"),
+      ["script", "script/DeployDevnet.s.sol", "--rpc-url", params.rpcUrl, "--broadcast"],
+      {
+        cwd: projectRoot,
+        env: { ...process.env, TRELLIS_DEPLOYMENT_OUT: outFile, FOUNDRY_DISABLE_NIGHTLY_WARNING: "1" },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    ).catch((e: { stderr?: string; stdout?: string; message: string }) => {
+      const tail = `${e.stdout ?? ""}\n${e.stderr ?? ""}`.trim().split("\n").slice(-30).join("\n");
+      throw new DeployError(`forge script DeployDevnet failed:\n${tail}`);
+    });
+    return readDeployment(outFile);
+  } finally {
+    if (tmp) rmSync(tmp, { force: true });
+  }
+}
