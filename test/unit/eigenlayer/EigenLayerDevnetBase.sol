@@ -125,12 +125,32 @@ abstract contract EigenLayerDevnetBase is Test, EigenLayerDevnetDeployer {
     function _complete(address staker, IDelegationManagerTypes.Withdrawal memory withdrawal, bool receiveAsTokens)
         internal
     {
-        IERC20[] memory tokens = new IERC20[](withdrawal.strategies.length);
+        IERC20[] memory tokens = _tokensOf(withdrawal);
+        vm.prank(staker);
+        el.delegationManager.completeQueuedWithdrawal(withdrawal, tokens, receiveAsTokens);
+    }
+
+    function _completeExpectingRevert(
+        address staker,
+        IDelegationManagerTypes.Withdrawal memory withdrawal,
+        bool receiveAsTokens,
+        bytes4 errorSelector
+    ) internal {
+        IERC20[] memory tokens = _tokensOf(withdrawal);
+        vm.expectRevert(errorSelector);
+        vm.prank(staker);
+        el.delegationManager.completeQueuedWithdrawal(withdrawal, tokens, receiveAsTokens);
+    }
+
+    function _tokensOf(IDelegationManagerTypes.Withdrawal memory withdrawal)
+        internal
+        view
+        returns (IERC20[] memory tokens)
+    {
+        tokens = new IERC20[](withdrawal.strategies.length);
         for (uint256 i = 0; i < tokens.length; ++i) {
             tokens[i] = withdrawal.strategies[i].underlyingToken();
         }
-        vm.prank(staker);
-        el.delegationManager.completeQueuedWithdrawal(withdrawal, tokens, receiveAsTokens);
     }
 
     /// @dev Allocates `magnitude` of `strategy` to `operatorSet`, registers, and waits out the allocation delay.
