@@ -486,6 +486,8 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
         if (amount > idleUnits) revert InsufficientIdle(asset, idleUnits, amount);
         if (rebasing) {
             uint256 lidoShares = IStETH(asset).getSharesByPooledEth(amount);
+            // Below one Lido share nothing would move (and EigenLayer refuses a zero-share deposit).
+            if (lidoShares == 0) revert ZeroAmount();
             $.idle[asset] -= lidoShares;
             IStETH(asset).transferShares(to, lidoShares);
             sent = IStETH(asset).getPooledEthByShares(lidoShares);
