@@ -560,12 +560,12 @@ contract DelegationManager is IDelegationManager, IPermissionControllerMixin, Re
     {
         Checkpoints.Trace224 storage history = _cumulativeScaledSharesHistory[operator][strategy];
         uint256 current = history.latest();
-        // On a chain younger than the delay nothing has left the slashable window yet. (The real contract
-        // would underflow here; mainnet is never that young.)
-        uint256 windowStart = block.number > uint256(minWithdrawalDelayBlocks) + 1
-            ? block.number - minWithdrawalDelayBlocks - 1
+        // Queued at or before `block.number - delay - 1` means completable now, so no longer slashable. On a
+        // chain younger than that nothing has left the window yet (the real contract would underflow here;
+        // mainnet is never that young).
+        uint256 before = block.number > minWithdrawalDelayBlocks
+            ? history.upperLookup((block.number - minWithdrawalDelayBlocks - 1).toUint32())
             : 0;
-        uint256 before = windowStart == 0 ? 0 : history.upperLookup(windowStart.toUint32());
         return (current - before).scaleForBurning(prevMaxMagnitude, newMaxMagnitude);
     }
 

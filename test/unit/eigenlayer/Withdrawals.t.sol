@@ -113,8 +113,10 @@ contract WithdrawalsTest is EigenLayerDevnetBase {
         assertEq(pending[0], shares);
         assertEq(el.delegationManager.getSlashableSharesInQueue(operator, strategy), shares);
 
-        // Once out of the slashable window the queue no longer counts.
-        vm.roll(block.number + MIN_WITHDRAWAL_DELAY + 1);
+        // Slashable through startBlock + delay inclusive; after that the queue no longer counts.
+        vm.roll(w.startBlock + MIN_WITHDRAWAL_DELAY);
+        assertEq(el.delegationManager.getSlashableSharesInQueue(operator, strategy), shares);
+        vm.roll(w.startBlock + MIN_WITHDRAWAL_DELAY + 1);
         assertEq(el.delegationManager.getSlashableSharesInQueue(operator, strategy), 0);
     }
 }
