@@ -165,58 +165,55 @@ export function buildInstance(snapshot: Snapshot, avsData: AvsData, params: Engi
   });
   const setIndex = new Map(sets.map((s, i) => [s.key, i]));
 
-  // Per operator and strategy: fraction of delegated stake allocated to each set.
-  const fractions = new Map<string, { set: number; fraction: number }[]>();
+  // Per operator and strategy (key: operator index x strategies + strategy index): fraction of
+  // delegated stake allocated to each set.
+  const nS = strategies.length;
+  const pairKey = (operator: string, strategy: string, where: string) => operatorIndex.get(lc(operator))! * nS + sIdx(strategy, where);
+  const fractions = new Map<number, { set: number; fraction: number }[]>();
   for (const o of snapshot.operators) {
-    const max = new Map(o.maxMagnitudes.map((m) => [lc(m.strategy), m.maxMagnitude]));
+    const max = new Map(o.maxMagnitudes.map((m) => [sIdx(m.strategy, `operator ${o.address}`), m.maxMagnitude]));
     for (const a of o.allocations) {
       if (a.allocatedMagnitude <= 0n) continue;
-      const m = max.get(lc(a.strategy)) ?? 0n;
+      const k = pairKey(o.address, a.strategy, `operator ${o.address}`);
+      const m = max.get(k % nS) ?? 0n;
       if (m <= 0n) continue;
-      const fraction = Number((a.allocatedMagnitude * 10n ** 12n) / m) / 1e12;
-      const k = `${lc(o.address)}|${lc(a.strategy)}`;
+      // Both are < 2^64 and WAD-scaled: the float ratio is exact to ~1e-16.
+      const fraction = Number(a.allocatedMagnitude) / Number(m);
       const list = fractions.get(k) ?? [];
       list.push({ set: setIndex.get(operatorSetKey(a.avs, a.operatorSetId))!, fraction });
       fractions.set(k, list);
     }
   }
 
-  const stakeByKey = new Map<string, { active: number; queued: number }>();
+  const stakeByKey = new Map<number, { active: number; queued: number }>();
+  const stakeAt = (k: number) => {
+    let e = stakeByKey.get(k);
+    if (!e) stakeByKey.set(k, (e = { active: 0, queued: 0 }));
+    return e;
+  };
   const matured = strategies.map(() => 0);
   const maturedWithdrawals: MaturedWithdrawal[] = [];
   for (const d of snapshot.delegators) {
-    const queuedSum = new Map<Address, bigint>();
+    const queuedSum = new Map<number, bigint>();
     for (const w of d.withdrawals) {
-      const s = lc(w.strategy);
-      sIdx(s, `withdrawal ${w.withdrawalRoot}`);
-      queuedSum.set(s, (queuedSum.get(s) ?? 0n) + w.ethValue);
+      const si = sIdx(w.strategy, `withdrawal ${w.withdrawalRoot}`);
+      queuedSum.set(si, (queuedSum.get(si) ?? 0n) + w.ethValue);
     }
     for (const st of d.stake) {
-      const s = lc(st.strategy);
-      sIdx(s, `delegator ${d.address}`);
-      if ((queuedSum.get(s) ?? 0n) !== st.queued)
-        throw new SnapshotError(`Delegator ${d.address}: queued ${st.queued} != sum of withdrawals in ${s}`);
-      queuedSum.delete(s);
+      const si = sIdx(st.strategy, `delegator ${d.address}`);
+      if ((queuedSum.get(si) ?? 0n) !== st.queued)
+        throw new SnapshotError(`Delegator ${d.address}: queued ${st.queued} != sum of withdrawals in ${st.strategy}`);
+      queuedSum.delete(si);
+      stakeAt(pairKey(d.operator, st.strategy, "delegator")).active += weiToEth(st.active);
     }
-    for (const [s, v] of queuedSum)
-      if (v !== 0n) throw new SnapshotError(`Delegator ${d.address}: withdrawals in ${s} without a stake entry`);
-    for (const st of d.stake) {
-      const k = `${lc(d.operator)}|${lc(st.strategy)}`;
-      const e = stakeByKey.get(k) ?? { active: 0, queued: 0 };
-      e.active += weiToEth(st.active);
-      stakeByKey.set(k, e);
-    }
+    for (const [si, v] of queuedSum)
+      if (v !== 0n) throw new SnapshotError(`Delegator ${d.address}: withdrawals in ${strategies[si]!.address} without a stake entry`);
     for (const w of d.withdrawals) {
       const si = sIdx(w.strategy, "withdrawal");
       if (w.completableBlock <= snapshot.blockNumber) {
         matured[si]! += weiToEth(w.ethValue);
         maturedWithdrawals.push({ ...w, strategy: lc(w.strategy), delegator: lc(d.address), operator: lc(d.operator), strategyIndex: si });
-      } else {
-        const k = `${lc(d.operator)}|${lc(w.strategy)}`;
-        const e = stakeByKey.get(k) ?? { active: 0, queued: 0 };
-        e.queued += weiToEth(w.ethValue);
-        stakeByKey.set(k, e);
-      }
+      } else stakeAt(pairKey(d.operator, w.strategy, "withdrawal")).queued += weiToEth(w.ethValue);
     }
   }
   maturedWithdrawals.sort((a, b) => cmp(a.delegator, b.delegator) || cmp(a.withdrawalRoot, b.withdrawalRoot));
@@ -226,8 +223,8 @@ export function buildInstance(snapshot: Snapshot, avsData: AvsData, params: Engi
   operators.forEach((op, oi) => {
     if (!op.delegator) return;
     strategies.forEach((s, si) => {
-      const st = stakeByKey.get(`${op.address}|${s.address}`) ?? { active: 0, queued: 0 };
-      let fr = (fractions.get(`${op.address}|${s.address}`) ?? []).sort((a, b) => a.set - b.set);
+      const st = stakeByKey.get(oi * nS + si) ?? { active: 0, queued: 0 };
+      let fr = (fractions.get(oi * nS + si) ?? []).sort((a, b) => a.set - b.set);
       let total = fr.reduce((x, f) => x + f.fraction, 0);
       if (total > 1) {
         fr = fr.map((f) => ({ set: f.set, fraction: f.fraction / total }));

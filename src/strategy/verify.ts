@@ -119,16 +119,13 @@ export function checkMoves(inst: Instance, m: Moves): Check[] {
   );
   both("totalSlashableCap", "total slashable", totalSlashable(inst, x), totalSlashable(inst, t), totalSlashable(inst, c), limits.totalSlashableCapEth);
 
+  const addedTo = new Float64Array(inst.sets.length);
+  P.forEach((p, i) => {
+    for (const f of p.sets) if (f.fraction > 0) addedTo[f.set]! += m.increaseNow[i]! + m.increaseLater[i]!;
+  });
   inst.sets.forEach((s, k) => {
-    if (s.robustNow) {
-      push("robustness", `set ${s.key} stays robust`, s.robustnessBound - s.others - ex[k]!, 0);
-    } else {
-      let added = 0;
-      P.forEach((p, i) => {
-        if (p.sets.some((f) => f.set === k && f.fraction > 0)) added += m.increaseNow[i]! + m.increaseLater[i]!;
-      });
-      push("robustness", `set ${s.key} below bound gets no new stake`, added, 0);
-    }
+    if (s.robustNow) push("robustness", `set ${s.key} stays robust`, s.robustnessBound - s.others - ex[k]!, 0);
+    else push("robustness", `set ${s.key} below bound gets no new stake`, addedTo[k]!, 0);
   });
   return out;
 }
