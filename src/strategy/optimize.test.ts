@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { fixture } from "./fixtures.js";
+import { generate } from "./generate.js";
+import { buildInstance } from "./model.js";
+import { buildLp, lpText, optimizeInstance } from "./optimize.js";
+import { evaluateObjective, expectedReward, setExposures, steadyStake, zeroMoves } from "./risk.js";
+import { DEFAULT_ENGINE_PARAMS } from "./types.js";
+import { PlanVerificationError } from "./errors.js";
+import { verifyMoves } from "./verify.js";
+
+describe("optimize", () => {
+  const { snapshot, avsData, params } = generate({ seed: 5, operators: 12, operatorSets: 5, strategies: 2 });
+  const inst = buildInstance(snapshot, avsData, params);
+
+  it("the CPLEX LP text and the sparse arrays give the same optimum", async () => {
+    const a = await optimizeInstance(inst, { backend: "arrays" });
+    const b = await optimizeInstance(inst, { backend: "lpText" });
+    expect(b.lpObjective).toBeCloseTo(a.lpObjective, 6);
+    expect(b.objective.valueEth).toBeCloseTo(a.objective.valueEth, 6);
+  });
+
+  it("writes deterministic LP text", () => {
+    const t1 = lpText(buildLp(inst));
+    const t2 = lpText(buildLp(buildInstance(snapshot, avsData, params)));
+    expect(t1).toBe(t2);
+    expect(t1.startsWith("Maximize\n obj:")).toBe(true);
+    expect(t1).toMatch(/\nSubject To\n/);
+    expect(t1.endsWith("End")).toBe(true);
+  });
+
+  it("improves on doing nothing, and the tangent cuts stay close to the true diluted reward", async () => {
+    const res = await optimizeInstance(inst);
+    expect(res.objective.valueEth).toBeGreaterThanOrEqual(res.current.valueEth - 1e-9);
+    // The LP's objective uses cuts (an upper envelope); the true reward is below but close.
+    expect(res.lpObjective).toBeGreaterThanOrEqual(res.objective.valueEth - 1e-6);
+    expect((res.lpObjective - res.objective.valueEth) / Math.abs(res.objective.valueEth)).toBeLessThan(0.05);
+  });
+
+  it("refuses moves that break a limit with a typed error", () => {
+    const m = zeroMoves(inst);
+    m.increaseNow[0] = inst.tvl; // far more than the buffer
+    expect(() => verifyMoves(inst, m)).toThrow(PlanVerificationError);
+    try {
+      verifyMoves(inst, m);
+    } catch (e) {
+      const families = (e as PlanVerificationError).violations.map((v) => v.family);
+      expect(families).toContain("liquidity");
+    }
+  });
+
+  it("pro-rata dilution: less stake goes to a set the more Trellis dominates it; near the true optimum", async () => {
+    // One set with 1 ETH of others: reward R e / (1 + e) saturates, so the diluted optimum stops
+    // where the marginal reward meets the gas per ETH: h R / (1 + e)^2 = gas  =>  e ~ 248.
+    const f = fixture({
+      tvl: 1000,
+      operators: [{ stake: [100], sets: [{ set: 0, fraction: 1 }] }],
+      sets: [{ avs: 0, others: 1, apr: 0.05, p: 0, sev: 0, pfc: 1, theta: 0.5 }],
+    });
+    const base = { ...DEFAULT_ENGINE_PARAMS, maxScenarioLossBps: 10_000, turnoverBps: 10_000 };
+    const diluted = buildInstance(f.snapshot, f.avsData, base);
+    const plain = buildInstance(f.snapshot, f.avsData, { ...base, dilution: false });
+    const d = await optimizeInstance(diluted);
+    const p = await optimizeInstance(plain);
+    expect(p.moves.increaseNow[0]).toBeGreaterThan(800);
+    expect(d.moves.increaseNow[0]).toBeLessThan(p.moves.increaseNow[0]! / 2);
+    // True (diluted) objective at the LP's point vs a fine scan of the single variable.
+    let best = -Infinity;
+    for (let x = 0; x <= 900; x += 0.5) {
+      const m = zeroMoves(diluted);
+      m.increaseNow[0] = x;
+      best = Math.max(best, evaluateObjective(diluted, m).valueEth);
+    }
+    const got = evaluateObjective(diluted, d.moves).valueEth;
+    expect(got).toBeLessThanOrEqual(best + 1e-9);
+    expect((best - got) / best).toBeLessThan(0.01);
+    const e = setExposures(diluted, steadyStake(diluted, d.moves));
+    expect(expectedReward(diluted, e)).toBeLessThan(0.05 * 101);
+  });
+});
