@@ -1,0 +1,132 @@
+// Protocol status for people: TVL, rate, stake per operator, exposure per AVS and operator set against caps,
+// and the withdrawal queue. Built on the keeper's chain read and the engine's Snapshot.
+import type { Address } from "viem";
+import { trETHAbi } from "../abi/generated/index.js";
+import type { Deployment } from "../devnet/deployment.js";
+import { readKeeperState, type Client, type KeeperState } from "../keeper/readState.js";
+import { readSnapshot } from "../keeper/snapshot.js";
+import type { Snapshot } from "../strategy/types.js";
+
+const WAD = 10n ** 18n;
+
+export type ExposureRow = { key: string; avs: Address; operatorSetId?: number; exposure: bigint; cap: bigint; capBps: number };
+export type OperatorRow = { operator: Address; delegator: Address; active: bigint; queued: bigint; share: number };
+
+export type Status = {
+  blockNumber: bigint;
+  timestamp: bigint;
+  totalAssets: bigint;
+  measuredTotalAssets: bigint;
+  rate: bigint;
+  trEthSupply: bigint;
+  idle: { symbol: string; units: bigint; ethValue: bigint }[];
+  operators: OperatorRow[];
+  avs: ExposureRow[];
+  operatorSets: ExposureRow[];
+  totalSlashable: { exposure: bigint; cap: bigint };
+  queue: { nextToFinalize: bigint; nextRequestId: bigint; pending: number; pendingValue: bigint };
+  queuedWithdrawals: number;
+};
+
+/** Trellis' exposure per operator set: delegated stake (queued included) times allocated over max magnitude. */
+export function exposures(snapshot: Snapshot): { perSet: Map<string, bigint>; total: bigint } {
+  const perSet = new Map<string, bigint>();
+  let total = 0n;
+  for (const d of snapshot.delegators) {
+    const op = snapshot.operators.find((o) => o.address.toLowerCase() === d.operator.toLowerCase());
+    if (!op) continue;
+    for (const s of d.stake) {
+      const stake = s.active + s.queued;
+      const max = op.maxMagnitudes.find((m) => m.strategy === s.strategy)?.maxMagnitude ?? WAD;
+      if (stake === 0n || max === 0n) continue;
+      for (const a of op.allocations.filter((x) => x.strategy === s.strategy)) {
+        const e = (stake * a.allocatedMagnitude) / max;
+        const key = `${a.avs.toLowerCase()}/${a.operatorSetId}`;
+        perSet.set(key, (perSet.get(key) ?? 0n) + e);
+        total += e;
+      }
+    }
+  }
+  return { perSet, total };
+}
+
+export async function readStatus(client: Client, deployment: Deployment, state?: KeeperState): Promise<Status> {
+  const st = state ?? (await readKeeperState(client, { deployment }));
+  const snapshot = await readSnapshot(client, { deployment, state: st });
+  const tvl = st.totalAssets;
+  const capOf = (bps: number) => (tvl * BigInt(bps)) / 10_000n;
+  const { perSet, total } = exposures(snapshot);
+  const operatorSets: ExposureRow[] = snapshot.limits.operatorSetCapBps.map((c) => {
+    const key = `${c.avs.toLowerCase()}/${c.operatorSetId}`;
+    return { key, avs: c.avs, operatorSetId: c.operatorSetId, exposure: perSet.get(key) ?? 0n, cap: capOf(c.capBps), capBps: c.capBps };
+  });
+  const avs: ExposureRow[] = snapshot.limits.avsCapBps.map((c) => ({
+    key: c.avs.toLowerCase(),
+    avs: c.avs,
+    exposure: operatorSets.filter((s) => s.avs.toLowerCase() === c.avs.toLowerCase()).reduce((s, x) => s + x.exposure, 0n),
+    cap: capOf(c.capBps),
+    capBps: c.capBps,
+  }));
+  const operators: OperatorRow[] = snapshot.delegators.map((d) => {
+    const active = d.stake.reduce((s, x) => s + x.active, 0n);
+    const queued = d.stake.reduce((s, x) => s + x.queued, 0n);
+    return { operator: d.operator, delegator: d.address, active, queued, share: tvl ? Number(((active + queued) * 10_000n) / tvl) / 10_000 : 0 };
+  });
+  const trEthSupply = (await client.readContract({ address: deployment.trellis.trETH, abi: trETHAbi, functionName: "totalSupply", blockNumber: st.blockNumber })) as bigint;
+  return {
+    blockNumber: st.blockNumber,
+    timestamp: st.timestamp,
+    totalAssets: st.totalAssets,
+    measuredTotalAssets: st.measuredTotalAssets,
+    rate: st.rate,
+    trEthSupply,
+    idle: st.assets.map((a) => {
+      const units = st.idle.get(a.asset) ?? 0n;
+      return { symbol: a.symbol, units, ethValue: (units * a.price) / WAD };
+    }),
+    operators,
+    avs,
+    operatorSets,
+    totalSlashable: { exposure: total, cap: capOf(snapshot.limits.totalSlashableCapBps) },
+    queue: {
+      nextToFinalize: st.queue.nextToFinalize,
+      nextRequestId: st.queue.nextRequestId,
+      pending: st.queue.pending.length,
+      pendingValue: st.queue.pending.reduce((s, p) => s + p.value, 0n),
+    },
+    queuedWithdrawals: st.queued.length,
+  };
+}
+
+export const eth = (wei: bigint, digits = 4): string => {
+  const neg = wei < 0n;
+  const v = neg ? -wei : wei;
+  const s = `${v / WAD}.${(v % WAD).toString().padStart(18, "0").slice(0, digits)}`;
+  return neg ? `-${s}` : s;
+};
+
+const short = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`;
+
+/** A plain-text table. */
+export function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+export function formatStatus(s: Status, names?: { avs?: Map<string, string> }): string {
+  const pct = (a: bigint, b: bigint) => (b === 0n ? "-" : `${(Number((a * 10_000n) / b) / 100).toFixed(1)}%`);
+  const out: string[] = [];
+  out.push(`block ${s.blockNumber}  TVL ${eth(s.totalAssets)} ETH  rate ${eth(s.rate, 6)} ETH/trETH  supply ${eth(s.trEthSupply)} trETH`);
+  if (s.measuredTotalAssets !== s.totalAssets) out.push(`measured ${eth(s.measuredTotalAssets)} ETH (applied at the next sync)`);
+  out.push(`idle: ${s.idle.map((i) => `${eth(i.units)} ${i.symbol}`).join(", ")}`);
+  out.push("", "Allocation per operator");
+  out.push(table(["operator", "delegator", "active ETH", "queued ETH", "share of TVL"], s.operators.map((o) => [short(o.operator), short(o.delegator), eth(o.active), eth(o.queued), `${(o.share * 100).toFixed(1)}%`])));
+  out.push("", "Exposure per AVS (against its cap)");
+  out.push(table(["avs", "exposure ETH", "cap ETH", "used"], s.avs.map((a) => [names?.avs?.get(a.key) ?? short(a.avs), eth(a.exposure), eth(a.cap), pct(a.exposure, a.cap)])));
+  out.push(`total slashable ${eth(s.totalSlashable.exposure)} ETH of cap ${eth(s.totalSlashable.cap)} ETH (${pct(s.totalSlashable.exposure, s.totalSlashable.cap)})`);
+  out.push("", `Withdrawal queue: ${s.queue.pending} pending (${eth(s.queue.pendingValue)} ETH), next to finalize #${s.queue.nextToFinalize}, next id #${s.queue.nextRequestId}; ${s.queuedWithdrawals} EigenLayer withdrawal(s) in flight`);
+  return out.join("\n");
+}
+
+export const statusToJson = (s: Status) => JSON.parse(JSON.stringify(s, (_, v) => (typeof v === "bigint" ? v.toString() : v)));

@@ -1,0 +1,92 @@
+// Pure decisions of the keeper from a chain state read (no RPC, no clock).
+import type { Address } from "viem";
+import type { AssetInfo, KeeperState, QueuedWithdrawal } from "./readState.js";
+
+/** Queued EigenLayer withdrawals of Trellis' delegators that can be completed in the current block. */
+export function maturedWithdrawals(state: KeeperState): QueuedWithdrawal[] {
+  return state.queued.filter((q) => state.blockNumber >= q.completableBlock);
+}
+
+export const assetOfStrategy = (state: KeeperState, strategy: Address): AssetInfo | undefined =>
+  state.assets.find((a) => a.strategy.toLowerCase() === strategy.toLowerCase());
+
+export type Shortfall = {
+  asset: Address;
+  symbol: string;
+  strategy: Address;
+  /** Units the unfinalized requests of this asset need. */
+  need: bigint;
+  idle: bigint;
+  /** Units already on their way back: every queued EigenLayer withdrawal of the asset's strategy. */
+  inFlight: bigint;
+  /** need - idle - inFlight, with a small margin for rounding, or 0. */
+  shortfall: bigint;
+};
+
+/**
+ * What the withdrawal queue needs per asset beyond the idle buffer and what is already queued on EigenLayer.
+ * Counting the queued withdrawals (read from chain) is what keeps the keeper from queueing twice for one need.
+ */
+export function withdrawalShortfalls(state: KeeperState): Shortfall[] {
+  return state.assets.map((a) => {
+    const need = state.queue.pending.filter((p) => p.asset === a.asset).reduce((s, p) => s + p.amount, 0n);
+    const idle = state.idle.get(a.asset) ?? 0n;
+    const inFlight = state.queued.reduce(
+      (s, q) => s + q.withdrawal.strategies.reduce((t, st, k) => (st === a.strategy ? t + q.underlying[k]! : t), 0n),
+      0n,
+    );
+    const gap = need - idle - inFlight;
+    // Margin: LST share rounding (stETH 1-2 wei) and strategy share conversions round against us.
+    const shortfall = gap > 0n ? gap + gap / 10_000n + 1_000n : 0n;
+    return { asset: a.asset, symbol: a.symbol, strategy: a.strategy, need, idle, inFlight, shortfall };
+  });
+}
+
+/** Idle units per asset owed to unfinalized requests: the planner must not allocate them. */
+export function reservedForQueue(state: KeeperState): Map<Address, bigint> {
+  const out = new Map<Address, bigint>();
+  for (const s of withdrawalShortfalls(state)) out.set(s.asset, s.need < s.idle ? s.need : s.idle);
+  return out;
+}
+
+export type WithdrawalPick = { delegator: Address; asset: Address; strategy: Address; amount: bigint; withdrawableShares: bigint; depositShares: bigint };
+
+/** Splits a shortfall over the delegators holding the most of the strategy, largest first. */
+export function pickWithdrawals(state: KeeperState, shortfall: Shortfall): WithdrawalPick[] {
+  const holders = state.delegators
+    .map((d) => ({ d, p: d.positions.find((p) => p.strategy === shortfall.strategy) }))
+    .filter((x) => x.p && x.p.underlying > 0n)
+    .sort((a, b) => (b.p!.underlying > a.p!.underlying ? 1 : b.p!.underlying < a.p!.underlying ? -1 : a.d.address < b.d.address ? -1 : 1));
+  const picks: WithdrawalPick[] = [];
+  let left = shortfall.shortfall;
+  for (const { d, p } of holders) {
+    if (left <= 0n) break;
+    const amount = left < p!.underlying ? left : p!.underlying;
+    picks.push({ delegator: d.address, asset: shortfall.asset, strategy: shortfall.strategy, amount, withdrawableShares: p!.withdrawableShares, depositShares: p!.depositShares });
+    left -= amount;
+  }
+  return picks;
+}
+
+/**
+ * Deposit shares to queue for `amount` underlying: withdrawable shares for the amount (rounded up), scaled
+ * by deposit/withdrawable shares (they differ once the operator was slashed), capped at what is held.
+ */
+export function depositSharesFor(pick: WithdrawalPick, withdrawableSharesForAmount: bigint): bigint {
+  if (pick.withdrawableShares === 0n) return 0n;
+  const ds = (withdrawableSharesForAmount * pick.depositShares + pick.withdrawableShares - 1n) / pick.withdrawableShares;
+  return ds > pick.depositShares ? pick.depositShares : ds;
+}
+
+/** Whether the head of the queue can be finalized from idle now. */
+export function canFinalize(state: KeeperState): boolean {
+  const head = state.queue.pending[0];
+  return head !== undefined && head.amount <= (state.idle.get(head.asset) ?? 0n);
+}
+
+/** Sync when the measurement differs: at once for a loss (slashing), at most every `minIntervalSeconds` for a gain. */
+export function shouldSync(state: KeeperState, minIntervalSeconds: number): boolean {
+  if (state.measuredTotalAssets < state.totalAssets) return true;
+  if (state.measuredTotalAssets === state.totalAssets) return false;
+  return state.timestamp - state.lastSyncTimestamp >= BigInt(minIntervalSeconds);
+}

@@ -1,0 +1,247 @@
+// The keeper: each cycle reads the chain, decides, simulates each action with eth_call, sends, waits and
+// checks. Phases run in order, each on a fresh read: claim rewards, complete matured EigenLayer withdrawals,
+// sync the rate, finalize the queue, queue EigenLayer withdrawals for what the queue still needs, rebalance.
+// Nothing is remembered between cycles, so a crash at any point is safe to restart.
+import { existsSync } from "node:fs";
+import type { Abi, Address, Hash } from "viem";
+import type { PrivateKeyAccount } from "viem/accounts";
+import { strategyBaseAbi, vaultAbi, withdrawalQueueAbi } from "../abi/generated/index.js";
+import { describeError } from "../chain/errors.js";
+import type { Logger } from "../chain/log.js";
+import { sleep, StopError, withRetry, type RetryOptions } from "../chain/retry.js";
+import { sendCall, type ContractCall, type SendContext } from "../chain/send.js";
+import type { Deployment } from "../devnet/deployment.js";
+import { loadAvsDataFile } from "../strategy/avsData.js";
+import { plan as makePlan, type Plan } from "../strategy/plan.js";
+import type { EngineParams } from "../strategy/types.js";
+import {
+  assetOfStrategy,
+  canFinalize,
+  depositSharesFor,
+  maturedWithdrawals,
+  pickWithdrawals,
+  reservedForQueue,
+  shouldSync,
+  withdrawalShortfalls,
+} from "./decide.js";
+import { findRewardClaims } from "./rewards.js";
+import { readKeeperState, type Client, type KeeperState } from "./readState.js";
+import { readSnapshot } from "./snapshot.js";
+
+export type KeeperOptions = {
+  publicClient: Client;
+  account: PrivateKeyAccount;
+  deployment: Deployment;
+  log: Logger;
+  gasPriceCap: bigint;
+  rewardsDir?: string | undefined;
+  avsDataFile?: string | undefined;
+  finalizeBatch?: number;
+  dryRun?: boolean;
+  /** Min seconds between syncs that only raise the rate (a loss is synced at once). */
+  minSyncIntervalSeconds?: number;
+  /** Rebalance with the strategy engine (needs `avsDataFile`). */
+  rebalance?: boolean;
+  engineParams?: Partial<EngineParams>;
+  retry?: RetryOptions;
+  signal?: AbortSignal | undefined;
+};
+
+export type ActionKind = "claimRewards" | "completeWithdrawal" | "sync" | "finalize" | "queueWithdrawal" | "allocate";
+
+export type ActionRecord = {
+  kind: ActionKind;
+  status: "confirmed" | "simulated" | "rejected" | "reverted" | "skipped";
+  hash?: Hash | undefined;
+  error?: string | undefined;
+  details: Record<string, unknown>;
+};
+
+export type CycleReport = { blockNumber: bigint; actions: ActionRecord[]; plan?: Plan | undefined; notes: string[] };
+
+export async function runKeeperCycle(opts: KeeperOptions): Promise<CycleReport> {
+  const { publicClient, deployment, log } = opts;
+  const retry: RetryOptions = { ...opts.retry, signal: opts.signal, onRetry: (e, attempt, delayMs) => log.warn("rpc error, retrying", { attempt, delayMs, error: describeError(e) }) };
+  const send: SendContext = { publicClient, account: opts.account, log, gasPriceCap: opts.gasPriceCap, dryRun: opts.dryRun ?? false, retry };
+  const vault = deployment.trellis.vault;
+  const actions: ActionRecord[] = [];
+  const notes: string[] = [];
+  const read = () => readKeeperState(publicClient, { deployment, retry });
+  const stopIfAsked = () => {
+    if (opts.signal?.aborted) throw new StopError("stopped");
+  };
+
+  const act = async (kind: ActionKind, call: ContractCall, details: Record<string, unknown>): Promise<boolean> => {
+    stopIfAsked();
+    const res = await sendCall(send, call);
+    const rec: ActionRecord = { kind, status: res.status, details };
+    if (res.status === "confirmed" || res.status === "reverted") rec.hash = res.hash;
+    if (res.status === "rejected") rec.error = res.revert.text;
+    if (res.status === "reverted") rec.error = res.revert?.text ?? "reverted (reason unknown)";
+    if (res.status === "skipped") rec.error = res.reason;
+    actions.push(rec);
+    const fields = { action: kind, ...details, hash: rec.hash, error: rec.error };
+    if (res.status === "confirmed") log.info(`${kind} confirmed`, fields);
+    else if (res.status === "simulated") log.info(`${kind} (dry run: simulated ok, not sent)`, fields);
+    else log.warn(`${kind} ${res.status}`, fields);
+    return res.status === "confirmed";
+  };
+  const vaultCall = (functionName: string, args: readonly unknown[]): ContractCall => ({ address: vault, abi: vaultAbi as Abi, functionName, args });
+
+  // 1. Rewards.
+  let state = await read();
+  const blockNumber = state.blockNumber;
+  if (opts.rewardsDir) {
+    const { claims, errors } = await findRewardClaims(publicClient, {
+      coordinator: deployment.eigenlayer.rewardsCoordinator,
+      rewardsDir: opts.rewardsDir,
+      state,
+      retry,
+    });
+    for (const e of errors) log.warn("unreadable distribution file", e);
+    for (const c of claims) {
+      await act("claimRewards", vaultCall("claimRewards", [c.delegator, c.claim]), {
+        delegator: c.delegator,
+        rootIndex: c.rootIndex,
+        tokens: c.tokens.map((t) => `${t.token}:${t.amount}`),
+      });
+    }
+  }
+
+  // 2. Matured EigenLayer withdrawals.
+  if (actions.length) state = await read();
+  for (const q of maturedWithdrawals(state)) {
+    const asset = assetOfStrategy(state, q.withdrawal.strategies[0]!);
+    if (!asset) {
+      notes.push(`withdrawal ${q.root} is in a strategy with no supported asset`);
+      continue;
+    }
+    await act("completeWithdrawal", vaultCall("completeDelegatorWithdrawal", [q.delegator, q.withdrawal, asset.asset]), {
+      delegator: q.delegator,
+      root: q.root,
+      asset: asset.symbol,
+      amount: q.underlying[0],
+    });
+  }
+
+  // 3. Rate.
+  state = await read();
+  if (shouldSync(state, opts.minSyncIntervalSeconds ?? 3600)) {
+    await act("sync", vaultCall("sync", []), { totalAssets: state.totalAssets, measured: state.measuredTotalAssets });
+  }
+
+  // 4. Finalize what idle liquidity allows.
+  state = await read();
+  if (canFinalize(state)) {
+    await act(
+      "finalize",
+      { address: deployment.trellis.withdrawalQueue, abi: withdrawalQueueAbi as Abi, functionName: "finalize", args: [BigInt(opts.finalizeBatch ?? 50)] },
+      { from: state.queue.nextToFinalize, pending: state.queue.pending.length },
+    );
+  }
+
+  // 5. Queue EigenLayer withdrawals for what the queue needs beyond idle and what is already queued.
+  state = await read();
+  for (const s of withdrawalShortfalls(state)) {
+    if (s.shortfall === 0n) continue;
+    for (const pick of pickWithdrawals(state, s)) {
+      const wShares = await withRetry(
+        () => publicClient.readContract({ address: pick.strategy, abi: strategyBaseAbi, functionName: "underlyingToSharesView", args: [pick.amount] }),
+        retry,
+      );
+      const depositShares = depositSharesFor(pick, wShares + 1n);
+      if (depositShares === 0n) continue;
+      await act("queueWithdrawal", vaultCall("queueDelegatorWithdrawal", [pick.delegator, pick.asset, depositShares]), {
+        delegator: pick.delegator,
+        asset: s.symbol,
+        amount: pick.amount,
+        depositShares,
+        need: s.need,
+        idle: s.idle,
+        inFlight: s.inFlight,
+      });
+    }
+  }
+
+  // 6. Rebalance with the strategy engine.
+  let plan: Plan | undefined;
+  if (opts.rebalance && opts.avsDataFile && existsSync(opts.avsDataFile)) {
+    state = await read();
+    try {
+      plan = await planFromChain(opts, state);
+    } catch (e) {
+      notes.push(`no rebalance: ${describeError(e)}`);
+      log.warn("strategy engine made no plan", { error: describeError(e) });
+    }
+    if (plan) {
+      log.info("plan", { actions: plan.actions.length, reason: plan.reason, gainEth: plan.gainEth, costEth: plan.costEth });
+      for (const a of plan.actions) {
+        const asset = assetOfStrategy(state, a.strategy);
+        if (!asset) continue;
+        if (a.type === "allocate") {
+          if (a.assetAmount === 0n) continue;
+          await act("allocate", vaultCall("allocate", [a.delegator, asset.asset, a.assetAmount]), {
+            delegator: a.delegator,
+            operator: a.operator,
+            asset: asset.symbol,
+            amount: a.assetAmount,
+          });
+        } else if (a.type === "queueWithdrawal") {
+          const position = state.delegators.find((d) => d.address.toLowerCase() === a.delegator.toLowerCase())?.positions.find((p) => p.strategy === asset.strategy);
+          if (!position) continue;
+          const wShares = await withRetry(
+            () => publicClient.readContract({ address: asset.strategy, abi: strategyBaseAbi, functionName: "underlyingToSharesView", args: [a.assetAmount] }),
+            retry,
+          );
+          const depositShares = depositSharesFor({ delegator: a.delegator, asset: asset.asset, strategy: asset.strategy, amount: a.assetAmount, withdrawableShares: position.withdrawableShares, depositShares: position.depositShares }, wShares);
+          if (depositShares === 0n) continue;
+          await act("queueWithdrawal", vaultCall("queueDelegatorWithdrawal", [a.delegator, asset.asset, depositShares]), {
+            delegator: a.delegator,
+            asset: asset.symbol,
+            amount: a.assetAmount,
+            reason: "rebalance",
+          });
+        }
+        // completeWithdrawal is phase 2's job; a "deposit" of completed tokens is an allocate of the next cycle,
+        // since completed withdrawals come back to the vault's idle buffer in Trellis.
+      }
+    }
+  }
+  return { blockNumber, actions, plan, notes };
+}
+
+async function planFromChain(opts: KeeperOptions, state: KeeperState): Promise<Plan> {
+  const avsData = await loadAvsDataFile(opts.avsDataFile!);
+  const snapshot = await readSnapshot(opts.publicClient, { deployment: opts.deployment, state, reserved: reservedForQueue(state) });
+  return makePlan(snapshot, avsData, opts.engineParams ?? {});
+}
+
+export type RunKeeperOptions = KeeperOptions & { once?: boolean; pollIntervalSeconds: number };
+
+/** Runs cycles until `signal` aborts (SIGINT) or, with `once`, one cycle. A failed cycle is logged and retried next poll. */
+export async function runKeeper(opts: RunKeeperOptions): Promise<CycleReport[]> {
+  const reports: CycleReport[] = [];
+  for (;;) {
+    try {
+      const report = await runKeeperCycle(opts);
+      reports.push(report);
+      opts.log.info("cycle done", {
+        block: report.blockNumber,
+        sent: report.actions.filter((a) => a.status === "confirmed").length,
+        failed: report.actions.filter((a) => a.status === "rejected" || a.status === "reverted").length,
+      });
+      if (opts.once) return reports;
+    } catch (e) {
+      if (e instanceof StopError) break;
+      opts.log.error("cycle failed", { error: describeError(e) });
+      if (opts.once) throw e;
+    }
+    try {
+      await sleep(opts.pollIntervalSeconds * 1000, opts.signal);
+    } catch {
+      break;
+    }
+  }
+  opts.log.info("keeper stopped");
+  return reports;
+}
