@@ -1,0 +1,106 @@
+// The `trellis gov` commands against the devnet: propose writes a Transaction Builder batch and the SafeTx hash,
+// sign and execute apply it; a bad file is refused with the field named and nothing written or sent.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Command } from "commander";
+import { createPublicClient, http } from "viem";
+import { foundry } from "viem/chains";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { riskRegistryAbi } from "../abi/generated/index.js";
+import { devnetPrivateKey, DEVNET_KEY_INDEX } from "../devnet/accounts.js";
+import { useDevnet } from "../../test/helpers/devnet.js";
+import { registerGovCommands } from "./gov.js";
+
+const devnet = useDevnet();
+
+async function gov(args: string[], env: Record<string, string> = {}): Promise<{ out: unknown; code: number }> {
+  const program = registerGovCommands(new Command().exitOverride()).parent!;
+  const lines: string[] = [];
+  const log = vi.spyOn(console, "log").mockImplementation((s: string) => void lines.push(s));
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  process.exitCode = 0;
+  try {
+    const dep = join(mkdtempSync(join(tmpdir(), "gov-dep-")), "devnet.json");
+    writeFileSync(dep, JSON.stringify(devnet.deployment));
+    await program.parseAsync(["node", "trellis", "gov", ...args, "--deployment", dep, "--rpc", devnet.rpcUrl, "--json"]);
+  } finally {
+    log.mockRestore();
+    process.env = saved;
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { out: JSON.parse(lines.join("\n")), code };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("trellis gov", () => {
+  it("propose writes a Transaction Builder batch, sign and execute apply it", async () => {
+    const client = createPublicClient({ chain: foundry, transport: http(devnet.rpcUrl) });
+    const rr = devnet.deployment.trellis.riskRegistry;
+    const before = await client.readContract({ address: rr, abi: riskRegistryAbi, functionName: "limits" });
+    const dir = mkdtempSync(join(tmpdir(), "gov-cli-"));
+    const paramsFile = join(dir, "params.json");
+    const avs = devnet.deployment.avss[0]!.address;
+    writeFileSync(
+      paramsFile,
+      JSON.stringify({ description: "cut AVS 0", risk: { avsCaps: [{ avs, capBps: 1000 }], totalSlashableCapBps: before.totalSlashableCapBps - 1000 } }),
+    );
+    const out = join(dir, "proposal");
+    const propose = await gov(["propose", "--params", paramsFile, "--out", out]);
+    expect(propose.code).toBe(0);
+    const p = propose.out as { simulation: { simulated: boolean; changes: { ok: boolean }[] }; proposal: { safeTxHash: string } };
+    expect(p.simulation.simulated).toBe(true);
+    expect(p.simulation.changes.every((c) => c.ok)).toBe(true);
+
+    // The batch file has the fields Safe's Transaction Builder documents.
+    const batch = JSON.parse(readFileSync(join(out, "batch.json"), "utf8"));
+    expect(batch.version).toBe("1.0");
+    expect(batch.chainId).toBe("31337");
+    expect(typeof batch.createdAt).toBe("number");
+    expect(Object.keys(batch.meta).sort()).toEqual(["checksum", "createdFromOwnerAddress", "createdFromSafeAddress", "description", "name", "txBuilderVersion"]);
+    expect(batch.meta.createdFromSafeAddress).toBe(devnet.deployment.trellis.safe);
+    expect(batch.meta.description).toContain(p.proposal.safeTxHash);
+    expect(batch.transactions).toHaveLength(2);
+    for (const t of batch.transactions) {
+      expect(Object.keys(t).sort()).toEqual(["contractInputsValues", "contractMethod", "data", "to", "value"]);
+      expect(t.to).toBe(rr);
+      expect(t.value).toBe("0");
+      expect(t.data).toMatch(/^0x[0-9a-f]+$/);
+      expect(t.contractMethod.payable).toBe(false);
+    }
+    expect(batch.transactions[0].contractMethod.name).toBe("setAvsCap");
+    expect(batch.transactions[0].contractInputsValues).toEqual({ avs, bps: "1000" });
+
+    const [k1, k2] = DEVNET_KEY_INDEX.safeOwners.map((i) => devnetPrivateKey(i));
+    expect((await gov(["sign", "--proposal", out], { TRELLIS_SIGNER_KEY: k1! })).code).toBe(0);
+    const refused = await gov(["execute", "--proposal", out], { TRELLIS_SIGNER_KEY: k1! });
+    expect(refused.code).toBe(1);
+    expect((refused.out as { error: { name: string } }).error.name).toBe("NotEnoughSignaturesError");
+    expect((await gov(["sign", "--proposal", out], { TRELLIS_SIGNER_KEY: k2! })).code).toBe(0);
+    const executed = await gov(["execute", "--proposal", out], { TRELLIS_SIGNER_KEY: k1! });
+    expect(executed.code).toBe(0);
+    expect(await client.readContract({ address: rr, abi: riskRegistryAbi, functionName: "avsCap", args: [avs] })).toBe(1000n);
+  });
+
+  it("refuses a bad parameter file, naming the field, and writes nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gov-bad-"));
+    const paramsFile = join(dir, "params.json");
+    writeFileSync(paramsFile, JSON.stringify({ risk: { minBufferBps: 20_000 }, vault: { treasury: "0x0000000000000000000000000000000000000000" } }));
+    const out = join(dir, "proposal");
+    const res = await gov(["propose", "--params", paramsFile, "--out", out]);
+    expect(res.code).toBe(1);
+    const err = (res.out as { error: { name: string; issues: { path: string; reason: string }[] } }).error;
+    expect(err.name).toBe("ParamsFileError");
+    expect(err.issues.map((i) => i.path).sort()).toEqual(["risk.minBufferBps", "vault.treasury"]);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("refuses to sign without TRELLIS_SIGNER_KEY, naming the variable", async () => {
+    const res = await gov(["sign", "--proposal", "/nonexistent"], { TRELLIS_SIGNER_KEY: "" });
+    expect(res.code).toBe(1);
+    expect((res.out as { error: { message: string } }).error.message).toContain("TRELLIS_SIGNER_KEY");
+  });
+});

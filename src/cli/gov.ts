@@ -1,0 +1,238 @@
+// `trellis gov ...`: turn a reviewed parameter file into a Safe transaction, sign it, execute it, and run its
+// timelocked part after the delay. Mount with `registerGovCommands(program)`.
+import { join, resolve } from "node:path";
+import { Command } from "commander";
+import { createPublicClient, createWalletClient, defineChain, http, type Chain, type PublicClient } from "viem";
+import {
+  accountFromEnv,
+  addSignature,
+  BATCH_FILE,
+  collectSignatures,
+  executeProposal,
+  executeTimelock,
+  getTimelockStatus,
+  GovernanceError,
+  loadDeployment,
+  loadParamsFile,
+  proposeParams,
+  readProposalDir,
+  readSignatures,
+  SIGNER_KEY_ENV,
+  signProposal,
+  simulateProposal,
+  writeProposalDir,
+  type ParamChange,
+  type Proposal,
+  type SimulateProposalReturnType,
+} from "../governance/index.js";
+
+type NetworkOptions = { network: string; rpc?: string; deployment?: string; json?: boolean };
+
+const DEFAULT_RPC: Record<string, string> = { devnet: "http://127.0.0.1:8545" };
+
+/** Adds `gov propose | sign | execute | execute-timelock | status` to the `trellis` program. */
+export function registerGovCommands(program: Command): Command {
+  const gov = program.command("gov").description("governance: parameter files to Safe transactions, through the timelock");
+
+  withNetwork(
+    gov
+      .command("propose")
+      .description("diff a parameter file with the chain, write the Safe batch, its SafeTx hash, and simulate it")
+      .requiredOption("--params <file>", "parameter file (JSON)")
+      .option("--out <dir>", "where to write proposal.json, batch.json and signatures.json")
+      .option("--nonce <n>", "Safe nonce to use (default: the Safe's current nonce)")
+      .option("--no-simulate", "do not simulate on the node"),
+  ).action((opts: NetworkOptions & { params: string; out?: string; nonce?: string; simulate: boolean }) =>
+    run(opts, async (out) => {
+      const params = loadParamsFile(opts.params);
+      const { deployment, client } = await connect(opts);
+      const { proposal } = await proposeParams(client, { deployment, params, nonce: opts.nonce ? BigInt(opts.nonce) : undefined });
+      // A batch that reverts in simulation is refused before any file is written.
+      const simulation = opts.simulate ? await simulateProposal(client, { deployment, proposal, params }) : undefined;
+      const dir = resolve(opts.out ?? join("proposals", `${deployment.network}-safe-nonce-${proposal.safeTx.nonce}`));
+      const files = writeProposalDir(dir, proposal);
+      out.result({ dir, files, proposal, simulation });
+      out.text(formatProposal(proposal));
+      out.text(`\nWrote ${files.proposalFile}\n      ${files.batchFile} (Safe Transaction Builder)\n      ${files.signaturesFile}`);
+      if (simulation) out.text(formatSimulation(simulation));
+      out.text(`\nNext: each signer runs \`trellis gov sign --proposal ${dir}\` with ${SIGNER_KEY_ENV} set.`);
+    }),
+  );
+
+  withNetwork(
+    gov
+      .command("sign")
+      .description(`sign a proposal's SafeTx as an owner (key from ${SIGNER_KEY_ENV}); adds to signatures.json`)
+      .requiredOption("--proposal <dir>", "proposal directory written by `gov propose`"),
+  ).action((opts: NetworkOptions & { proposal: string }) =>
+    run(opts, async (out) => {
+      const account = accountFromEnv();
+      const proposal = readProposalDir(opts.proposal);
+      const { client } = await connect(opts);
+      out.text(formatProposal(proposal));
+      const sig = await signProposal(client, { proposal, account });
+      const all = addSignature(opts.proposal, proposal, sig);
+      out.result({ safeTxHash: proposal.safeTxHash, signer: sig.signer, signatures: all.length });
+      out.text(`\nSigned SafeTx ${proposal.safeTxHash} as ${sig.signer} (${all.length} signature(s) collected)`);
+    }),
+  );
+
+  withNetwork(
+    gov
+      .command("execute")
+      .description(`execute a proposal's SafeTx with the collected signatures (sender key from ${SIGNER_KEY_ENV})`)
+      .requiredOption("--proposal <dir>", "proposal directory"),
+  ).action((opts: NetworkOptions & { proposal: string }) =>
+    run(opts, async (out) => {
+      const account = accountFromEnv();
+      const proposal = readProposalDir(opts.proposal);
+      const { client, chain } = await connect(opts);
+      const signatures = readSignatures(opts.proposal, proposal);
+      const wallet = createWalletClient({ chain, transport: http(chain.rpcUrls.default.http[0]), account });
+      const res = await executeProposal(client, { proposal, signatures, wallet });
+      out.result({ hash: res.hash, signers: res.signers, block: res.receipt.blockNumber });
+      out.text(`Executed SafeTx ${proposal.safeTxHash} in ${res.hash} (block ${res.receipt.blockNumber}), signed by ${res.signers.join(", ")}`);
+      if (proposal.timelock) {
+        const s = await getTimelockStatus(client, { proposal });
+        out.text(
+          `Timelocked part scheduled (operation ${proposal.timelock.operationId}): executable from ${iso(s.readyAt)}; then run \`trellis gov execute-timelock --proposal ${opts.proposal}\``,
+        );
+      }
+    }),
+  );
+
+  withNetwork(
+    gov
+      .command("execute-timelock")
+      .description("after the delay, run the scheduled batch (directly when anyone may execute, else as a new Safe proposal)")
+      .requiredOption("--proposal <dir>", "proposal directory whose timelocked part to run")
+      .option("--out <dir>", "where to write the executeBatch proposal (default: <proposal>/execute)"),
+  ).action((opts: NetworkOptions & { proposal: string; out?: string }) =>
+    run(opts, async (out) => {
+      const proposal = readProposalDir(opts.proposal);
+      const { client, chain, deployment } = await connect(opts);
+      const key = process.env[SIGNER_KEY_ENV];
+      const wallet = key ? createWalletClient({ chain, transport: http(chain.rpcUrls.default.http[0]), account: accountFromEnv() }) : undefined;
+      const res = await executeTimelock(client, { deployment, proposal, wallet });
+      if (res.kind === "executed") {
+        out.result(res);
+        out.text(`Executed timelock operation ${proposal.timelock?.operationId} in ${res.hash}`);
+        return;
+      }
+      const dir = resolve(opts.out ?? join(opts.proposal, "execute"));
+      const files = writeProposalDir(dir, res.proposal);
+      out.result({ dir, files, proposal: res.proposal });
+      out.text(formatProposal(res.proposal));
+      out.text(`\nThe timelock's executor is the Safe: wrote ${files.proposalFile} and ${files.batchFile}.`);
+      out.text(`Next: \`trellis gov sign --proposal ${dir}\` by the signers, then \`trellis gov execute --proposal ${dir}\`.`);
+    }),
+  );
+
+  withNetwork(
+    gov.command("status").description("signatures collected and timelock state of a proposal").requiredOption("--proposal <dir>", "proposal directory"),
+  ).action((opts: NetworkOptions & { proposal: string }) =>
+    run(opts, async (out) => {
+      const proposal = readProposalDir(opts.proposal);
+      const { client } = await connect(opts);
+      const signatures = readSignatures(opts.proposal, proposal);
+      let enough = true;
+      let detail = "";
+      try {
+        await collectSignatures(client, { proposal, signatures });
+      } catch (e) {
+        enough = false;
+        detail = e instanceof GovernanceError ? e.shortMessage : String(e);
+      }
+      const timelock = proposal.timelock ? await getTimelockStatus(client, { proposal }) : null;
+      out.result({ safeTxHash: proposal.safeTxHash, signatures: signatures.map((s) => s.signer), enough, timelock });
+      out.text(`SafeTx ${proposal.safeTxHash}: ${signatures.length} signature(s)${enough ? ", enough to execute" : ` (${detail})`}`);
+      if (timelock) out.text(`Timelock operation ${proposal.timelock?.operationId}: ${timelock.state}, executable from ${iso(timelock.readyAt)}`);
+    }),
+  );
+  return gov;
+}
+
+function withNetwork(cmd: Command): Command {
+  return cmd
+    .option("--network <name>", "network whose deployments/<network>.json to use", "devnet")
+    .option("--deployment <file>", "deployment file (overrides --network)")
+    .option("--rpc <url>", "RPC URL (default: TRELLIS_RPC_URL, or the devnet's http://127.0.0.1:8545)")
+    .option("--json", "print one JSON object instead of text");
+}
+
+async function connect(opts: NetworkOptions): Promise<{ deployment: ReturnType<typeof loadDeployment>; client: PublicClient; chain: Chain }> {
+  const deployment = loadDeployment(opts.deployment ?? opts.network);
+  const rpc = opts.rpc ?? process.env.TRELLIS_RPC_URL ?? DEFAULT_RPC[opts.network];
+  if (!rpc) throw new GovernanceError(`No RPC URL for network ${opts.network}: pass --rpc or set TRELLIS_RPC_URL`);
+  const chain = defineChain({
+    id: deployment.chainId,
+    name: deployment.network,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [rpc] } },
+  });
+  const client = createPublicClient({ chain, transport: http(rpc) }) as PublicClient;
+  const chainId = await client.getChainId();
+  if (chainId !== deployment.chainId) throw new GovernanceError(`The RPC is chain ${chainId}, the deployment is for chain ${deployment.chainId}`);
+  return { deployment, client, chain };
+}
+
+type Output = { text: (s: string) => void; result: (v: unknown) => void };
+
+async function run(opts: { json?: boolean }, fn: (out: Output) => Promise<void>): Promise<void> {
+  let result: unknown;
+  const out: Output = { text: (s) => (opts.json ? undefined : console.log(s)), result: (v) => (result = v) };
+  try {
+    await fn(out);
+    if (opts.json) console.log(toJson({ ok: true, ...(result as object) }));
+  } catch (e) {
+    process.exitCode = 1;
+    if (opts.json) {
+      const err = e as GovernanceError;
+      console.log(toJson({ ok: false, error: { name: err.name, message: err.shortMessage ?? err.message, details: err.details ?? [], issues: (err as { issues?: unknown }).issues } }));
+    } else {
+      console.error(e instanceof GovernanceError ? `${e.name}: ${e.message}` : e);
+    }
+  }
+}
+
+const toJson = (v: unknown) => JSON.stringify(v, (_, x) => (typeof x === "bigint" ? x.toString() : x), 2);
+const iso = (seconds: bigint) => new Date(Number(seconds) * 1000).toISOString();
+
+function formatValue(parameter: string, v: string): string {
+  return /Bps(\b|$)|Caps\[/.test(parameter) && /^\d+$/.test(v) ? `${v} bps (${(Number(v) / 100).toFixed(2)}%)` : v;
+}
+
+/** The diff as a table: parameter, current, new, direction, route. */
+export function formatChanges(changes: ParamChange[]): string {
+  const rows = changes.map((c) => [c.parameter, formatValue(c.parameter, c.current), formatValue(c.parameter, c.new), c.direction, c.route === "safe" ? "Safe, at once" : "timelock"]);
+  const head = ["parameter", "current", "new", "direction", "route"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((x, i) => x.padEnd(widths[i]!)).join("  ").trimEnd();
+  return [line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+export function formatProposal(p: Proposal): string {
+  const lines = [p.description ? `Proposal: ${p.description}` : "Proposal", "", formatChanges(p.changes), "", `Safe ${p.safe} calls (chain ${p.chainId}):`];
+  p.calls.forEach((c, i) => lines.push(`  ${i + 1}. ${c.to} ${c.method.name}(${Object.values(c.inputs).join(", ")})  -- ${c.description}`));
+  if (p.timelock) {
+    lines.push(`Timelocked (after ${p.timelock.delay} s, operation ${p.timelock.operationId}, salt ${p.timelock.salt}):`);
+    p.timelock.calls.forEach((c, i) => lines.push(`  ${i + 1}. ${c.to} ${c.method.name}(${Object.values(c.inputs).join(", ")})  -- ${c.description}`));
+  }
+  lines.push(
+    "",
+    `SafeTx: to ${p.safeTx.to}, operation ${p.safeTx.operation === 1 ? "1 (delegatecall MultiSendCallOnly)" : "0 (call)"}, nonce ${p.safeTx.nonce}`,
+    `SafeTx hash (what owners sign; check it on the signing device): ${p.safeTxHash}`,
+  );
+  return lines.join("\n");
+}
+
+export function formatSimulation(s: SimulateProposalReturnType): string {
+  if (!s.simulated) return `\nNot simulated: ${s.reason}`;
+  const lines = [`\nSimulated on the node${s.timelockSkippedSeconds ? ` (skipping the ${s.timelockSkippedSeconds} s delay)` : ""}, then rolled back:`];
+  for (const c of s.changes) {
+    lines.push(`  ${c.ok ? "ok " : "MISMATCH"} ${c.parameter}: ${formatValue(c.parameter, c.before)} -> ${formatValue(c.parameter, c.simulated)}`);
+  }
+  return lines.join("\n");
+}
+
+export { BATCH_FILE };
