@@ -3,6 +3,7 @@
 // and error matches the real ABI entry exactly (names, types, internal struct names, indexed flags,
 // mutability), so event topics and error selectors match too.
 // Reads forge artifacts from out/ (set TRELLIS_FORGE_OUT to read another out dir); run `npm run build` first.
+// The real ABI is read from ../shared/eigenlayer (TRELLIS_EIGENLAYER_ABI_DIR overrides); without it the suite skips.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,7 +12,7 @@ import { formatAbiItem } from "viem/utils";
 import { describe, expect, it } from "vitest";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const sharedDir = resolve(root, "..", "shared", "eigenlayer");
+const sharedDir = resolve(process.env.TRELLIS_EIGENLAYER_ABI_DIR ?? join(root, "..", "shared", "eigenlayer"));
 const outDir = resolve(root, process.env.TRELLIS_FORGE_OUT ?? "out");
 const interfaceDir = join(root, "contracts", "interfaces", "eigenlayer");
 const haveShared = existsSync(join(sharedDir, "selectors.json"));
@@ -88,19 +89,20 @@ describe.skipIf(!haveShared)("EigenLayer interfaces match the real ABI", () => {
       const realEntries = candidates.flatMap((n) => allReal.get(n)!);
 
       for (const [sig, selector] of Object.entries(art.methodIdentifiers)) {
-        const known = candidates.filter((n) => selectors[n][sig] !== undefined);
+        const known = candidates.filter((n) => selectors[n]?.[sig] !== undefined);
         expect(known.length, `${art.name}.${sig} is not a function of the real ${candidates.join("/")}`).toBeGreaterThan(0);
-        for (const n of known) expect(selectors[n][sig], `${art.name}.${sig} selector`).toBe(selector);
+        for (const n of known) expect(selectors[n]?.[sig], `${art.name}.${sig} selector`).toBe(selector);
       }
 
       for (const entry of art.abi) {
         if (!["function", "event", "error"].includes(entry.type)) continue;
         const sig = signature(entry);
-        const twins = realEntries.filter((r) => r.type === entry.type && signature(r) === sig);
-        expect(twins.length, `${entry.type} ${sig} in ${art.name} has no twin in the real ABI`).toBeGreaterThan(0);
-        expect(canonical(entry), `${entry.type} ${sig} differs from the real ABI`).toBe(canonical(twins[0]));
+        const twin = realEntries.find((r) => r.type === entry.type && signature(r) === sig);
+        expect(twin, `${entry.type} ${sig} in ${art.name} has no twin in the real ABI`).toBeDefined();
+        if (twin === undefined) continue;
+        expect(canonical(entry), `${entry.type} ${sig} differs from the real ABI`).toBe(canonical(twin));
         if (entry.type === "event") {
-          expect(toEventSelector(entry as AbiEvent)).toBe(toEventSelector(twins[0] as AbiEvent));
+          expect(toEventSelector(entry as AbiEvent)).toBe(toEventSelector(twin as AbiEvent));
         }
       }
     });
