@@ -7,7 +7,7 @@ import { createPublicClient, createWalletClient, http, numberToHex, type PublicC
 import { privateKeyToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 import { beforeAll, describe, expect, it } from "vitest";
-import { riskRegistryAbi } from "../abi/generated/index.js";
+import { riskRegistryAbi, vaultAbi } from "../abi/generated/index.js";
 import { devnetPrivateKey, DEVNET_KEY_INDEX } from "../devnet/accounts.js";
 import { useDevnet } from "../../test/helpers/devnet.js";
 import { safeAbi } from "./abi.js";
@@ -15,7 +15,7 @@ import { NotEnoughSignaturesError, ParamsFileError, TimelockNotReadyError } from
 import { executeProposal } from "./execute.js";
 import { executeTimelock, getTimelockStatus } from "./executeTimelock.js";
 import { addSignature, readProposalDir, readSignatures, writeProposalDir } from "./files.js";
-import { parseParamsFile } from "./params.js";
+import { MAX_FEE_BPS, parseParamsFile } from "./params.js";
 import type { Proposal } from "./proposal.js";
 import { proposeParams } from "./propose.js";
 import { readCurrentParams } from "./readCurrentParams.js";
@@ -116,6 +116,13 @@ describe("governance on the devnet Safe", () => {
     expect(proposal.timelock?.calls).toHaveLength(2);
     expect(proposal.timelock?.delay).toBe(86_400n);
 
+    // Simulating skips the delay on a snapshot and rolls it back: chain time and the timelock are untouched.
+    const t0 = (await client.getBlock({ blockTag: "latest" })).timestamp;
+    const sim = await simulateProposal(client, { deployment, proposal, params });
+    expect(sim.simulated && sim.changes.every((c) => c.ok)).toBe(true);
+    expect((await client.getBlock({ blockTag: "latest" })).timestamp - t0).toBeLessThan(60n);
+    expect((await getTimelockStatus(client, { proposal })).state).toBe("unset");
+
     const dir = mkdtempSync(join(tmpdir(), "gov-loosen-"));
     writeProposalDir(dir, proposal);
     await executeProposal(client, { proposal, signatures: await signBy(dir, proposal, 2), wallet: wallet() });
@@ -139,6 +146,25 @@ describe("governance on the devnet Safe", () => {
     const current = await readCurrentParams(client, { deployment });
     expect(current.vault.feeBps).toBe(500);
     expect((await getTimelockStatus(client, { proposal })).state).toBe("done");
+  });
+
+  it("pauses deposits from the Safe at once; unpausing goes through the timelock", async () => {
+    const { deployment } = devnet;
+    const { diff, proposal } = await proposeParams(client, { deployment, params: parseParamsFile({ pause: ["Deposit"] }) });
+    expect(diff.changes).toEqual([{ parameter: "vault.paused.Deposit", current: "false", new: "true", direction: "tighten", route: "safe" }]);
+    const dir = mkdtempSync(join(tmpdir(), "gov-pause-"));
+    writeProposalDir(dir, proposal);
+    await executeProposal(client, { proposal, signatures: await signBy(dir, proposal, 2), wallet: wallet() });
+    expect((await readCurrentParams(client, { deployment })).vault.paused.Deposit).toBe(true);
+    const unpause = await proposeParams(client, { deployment, params: parseParamsFile({ unpause: ["Deposit"] }) });
+    expect(unpause.diff.changes[0]?.route).toBe("timelock");
+    const sim = await simulateProposal(client, { deployment, proposal: unpause.proposal });
+    expect(sim.simulated && sim.changes[0]).toMatchObject({ simulated: "false", ok: true });
+  });
+
+  it("bounds the fee as the vault does", async () => {
+    const onChain = await client.readContract({ address: devnet.deployment.trellis.vault, abi: vaultAbi, functionName: "MAX_FEE_BPS" });
+    expect(onChain).toBe(BigInt(MAX_FEE_BPS));
   });
 
   it("refuses a bad parameter file by field and changes nothing", async () => {
