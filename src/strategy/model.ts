@@ -92,10 +92,10 @@ export function buildInstance(snapshot: Snapshot, avsData: AvsData, params: Engi
   const strategies = [...snapshot.strategies]
     .map((s) => ({ address: lc(s.address), symbol: s.symbol, ethPerAssetWad: s.ethPerAssetWad }))
     .sort((a, b) => cmp(a.address, b.address));
-  const strategyIndex = new Map(strategies.map((s, i) => [s.address, i]));
-  const sIdx = (a: string, where: string): number => {
-    const i = strategyIndex.get(lc(a));
-    if (i === undefined) throw new SnapshotError(`Unknown strategy ${a} in ${where}`);
+  const strategyIndex = new Map<string, number>(strategies.map((s, i) => [s.address, i]));
+  const sIdx = (a: string, where: string | (() => string)): number => {
+    const i = strategyIndex.get(a) ?? strategyIndex.get(lc(a));
+    if (i === undefined) throw new SnapshotError(`Unknown strategy ${a} in ${typeof where === "string" ? where : where()}`);
     return i;
   };
 
@@ -116,7 +116,7 @@ export function buildInstance(snapshot: Snapshot, avsData: AvsData, params: Engi
     delegator: delegatorOf.get(address) ?? null,
     allowed: allow.has(address) && delegatorOf.has(address),
   }));
-  const operatorIndex = new Map(operatorAddrs.map((a, i) => [a, i]));
+  const operatorIndex = new Map<string, number>(operatorAddrs.map((a, i) => [a, i]));
 
   // Operator sets: every set in the snapshot or allocated to by an operator.
   const dataByKey = new Map(avsData.operatorSets.map((s) => [operatorSetKey(s.avs, s.operatorSetId), s]));
@@ -164,23 +164,32 @@ export function buildInstance(snapshot: Snapshot, avsData: AvsData, params: Engi
     };
   });
   const setIndex = new Map(sets.map((s, i) => [s.key, i]));
+  const setIndexCache = new Map<string, Map<number, number>>();
+  const setIndexOf = (avs: string, id: number): number => {
+    let byId = setIndexCache.get(avs);
+    if (!byId) setIndexCache.set(avs, (byId = new Map()));
+    let k = byId.get(id);
+    if (k === undefined) byId.set(id, (k = setIndex.get(operatorSetKey(avs, id))!));
+    return k;
+  };
 
   // Per operator and strategy (key: operator index x strategies + strategy index): fraction of
   // delegated stake allocated to each set.
   const nS = strategies.length;
-  const pairKey = (operator: string, strategy: string, where: string) => operatorIndex.get(lc(operator))! * nS + sIdx(strategy, where);
+  const pairKey = (operator: string, strategy: string, where: string) =>
+    (operatorIndex.get(operator) ?? operatorIndex.get(lc(operator)))! * nS + sIdx(strategy, where);
   const fractions = new Map<number, { set: number; fraction: number }[]>();
   for (const o of snapshot.operators) {
-    const max = new Map(o.maxMagnitudes.map((m) => [sIdx(m.strategy, `operator ${o.address}`), m.maxMagnitude]));
+    const max = new Map(o.maxMagnitudes.map((m) => [sIdx(m.strategy, () => `operator ${o.address}`), m.maxMagnitude]));
     for (const a of o.allocations) {
       if (a.allocatedMagnitude <= 0n) continue;
-      const k = pairKey(o.address, a.strategy, `operator ${o.address}`);
+      const k = pairKey(o.address, a.strategy, "allocations");
       const m = max.get(k % nS) ?? 0n;
       if (m <= 0n) continue;
       // Both are < 2^64 and WAD-scaled: the float ratio is exact to ~1e-16.
       const fraction = Number(a.allocatedMagnitude) / Number(m);
       const list = fractions.get(k) ?? [];
-      list.push({ set: setIndex.get(operatorSetKey(a.avs, a.operatorSetId))!, fraction });
+      list.push({ set: setIndexOf(a.avs, a.operatorSetId), fraction });
       fractions.set(k, list);
     }
   }
@@ -196,11 +205,11 @@ export function buildInstance(snapshot: Snapshot, avsData: AvsData, params: Engi
   for (const d of snapshot.delegators) {
     const queuedSum = new Map<number, bigint>();
     for (const w of d.withdrawals) {
-      const si = sIdx(w.strategy, `withdrawal ${w.withdrawalRoot}`);
+      const si = sIdx(w.strategy, () => `withdrawal ${w.withdrawalRoot}`);
       queuedSum.set(si, (queuedSum.get(si) ?? 0n) + w.ethValue);
     }
     for (const st of d.stake) {
-      const si = sIdx(st.strategy, `delegator ${d.address}`);
+      const si = sIdx(st.strategy, () => `delegator ${d.address}`);
       if ((queuedSum.get(si) ?? 0n) !== st.queued)
         throw new SnapshotError(`Delegator ${d.address}: queued ${st.queued} != sum of withdrawals in ${st.strategy}`);
       queuedSum.delete(si);
