@@ -95,15 +95,27 @@ function toFloatMoves(inst: Instance, w: WeiMoves): Moves {
   return m;
 }
 
-/** Active stake in wei per position, read from the snapshot (exact, unlike the floats). */
-function activeWei(inst: Instance, snapshot: Snapshot): bigint[] {
-  const byKey = new Map<string, bigint>();
-  for (const d of snapshot.delegators)
+/** Active and in-flight (queued, not yet completable) stake in wei per position, read from the
+ *  snapshot (exact, unlike the floats). */
+function stakeWei(inst: Instance, snapshot: Snapshot): { active: bigint[]; queued: bigint[] } {
+  const active = new Map<string, bigint>();
+  const queued = new Map<string, bigint>();
+  for (const d of snapshot.delegators) {
     for (const s of d.stake) {
       const k = `${d.address.toLowerCase()}|${s.strategy.toLowerCase()}`;
-      byKey.set(k, (byKey.get(k) ?? 0n) + s.active);
+      active.set(k, (active.get(k) ?? 0n) + s.active);
     }
-  return inst.positions.map((p) => byKey.get(`${p.delegator}|${p.strategy}`) ?? 0n);
+    for (const w of d.withdrawals) {
+      if (w.completableBlock <= snapshot.blockNumber) continue;
+      const k = `${d.address.toLowerCase()}|${w.strategy.toLowerCase()}`;
+      queued.set(k, (queued.get(k) ?? 0n) + w.ethValue);
+    }
+  }
+  const key = (p: Instance["positions"][number]) => `${p.delegator}|${p.strategy}`;
+  return {
+    active: inst.positions.map((p) => active.get(key(p)) ?? 0n),
+    queued: inst.positions.map((p) => queued.get(key(p)) ?? 0n),
+  };
 }
 
 /**
@@ -114,7 +126,7 @@ function activeWei(inst: Instance, snapshot: Snapshot): bigint[] {
 export function planFromMoves(inst: Instance, snapshot: Snapshot, moves: Moves): Plan {
   const P = inst.positions;
   const { params } = inst;
-  const active = activeWei(inst, snapshot);
+  const { active, queued } = stakeWei(inst, snapshot);
   const rounded: WeiMoves = {
     now: P.map((_, i) => toWeiFloor(moves.increaseNow[i]!)),
     later: P.map((_, i) => toWeiFloor(moves.increaseLater[i]!)),
@@ -231,7 +243,7 @@ export function planFromMoves(inst: Instance, snapshot: Snapshot, moves: Moves):
       strategy: p.strategy,
       symbol: inst.strategies[p.strategyIndex]!.symbol,
       active: active[i]!,
-      queued: toWeiFloor(p.queued),
+      queued: queued[i]!,
       target: active[i]! + used.now[i]! + used.later[i]! - used.dec[i]!,
       increaseNow: used.now[i]!,
       increaseLater: used.later[i]!,
