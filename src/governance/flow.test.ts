@@ -3,11 +3,11 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createPublicClient, createWalletClient, http, numberToHex, type PublicClient } from "viem";
+import { createPublicClient, createWalletClient, http, numberToHex, zeroAddress, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 import { beforeAll, describe, expect, it } from "vitest";
-import { riskRegistryAbi, vaultAbi } from "../abi/generated/index.js";
+import { delegationManagerAbi, riskRegistryAbi, vaultAbi } from "../abi/generated/index.js";
 import { devnetPrivateKey, DEVNET_KEY_INDEX } from "../devnet/accounts.js";
 import { useDevnet } from "../../test/helpers/devnet.js";
 import { safeAbi } from "./abi.js";
@@ -16,7 +16,7 @@ import { executeProposal } from "./execute.js";
 import { executeTimelock, getTimelockStatus } from "./executeTimelock.js";
 import { addSignature, readProposalDir, readSignatures, writeProposalDir } from "./files.js";
 import { MAX_FEE_BPS, parseParamsFile } from "./params.js";
-import type { Proposal } from "./proposal.js";
+import { buildProposal, type Proposal } from "./proposal.js";
 import { proposeParams } from "./propose.js";
 import { readCurrentParams } from "./readCurrentParams.js";
 import { signProposal } from "./sign.js";
@@ -160,6 +160,55 @@ describe("governance on the devnet Safe", () => {
     expect(unpause.diff.changes[0]?.route).toBe("timelock");
     const sim = await simulateProposal(client, { deployment, proposal: unpause.proposal });
     expect(sim.simulated && sim.changes[0]).toMatchObject({ simulated: "false", ok: true });
+  });
+
+  it("allowlists a new operator and adds its delegator through the timelock", async () => {
+    const { deployment } = devnet;
+    const operator = privateKeyToAccount(devnetPrivateKey(25));
+    await client.request({ method: "anvil_setBalance" as never, params: [operator.address, numberToHex(10n ** 19n)] as never });
+    const opWallet = createWalletClient({ chain: foundry, transport: http(devnet.rpcUrl), account: operator });
+    const reg = await opWallet.writeContract({
+      address: deployment.eigenlayer.delegationManager,
+      abi: delegationManagerAbi,
+      functionName: "registerAsOperator",
+      args: [zeroAddress, 1, ""],
+    });
+    await client.waitForTransactionReceipt({ hash: reg });
+
+    const params = parseParamsFile({ risk: { operatorAllowlist: [{ operator: operator.address, allowed: true }] }, addOperatorDelegators: [operator.address] });
+    const { diff, proposal } = await proposeParams(client, { deployment, params });
+    expect(diff.changes.map((c) => [c.parameter, c.direction, c.route])).toEqual([
+      [`risk.operatorAllowlist[${operator.address}]`, "loosen", "timelock"],
+      [`delegators[${operator.address}]`, "loosen", "timelock"],
+    ]);
+    const sim = await simulateProposal(client, { deployment, proposal, params });
+    expect(sim.simulated && sim.changes.every((c) => c.ok)).toBe(true);
+
+    const dir = mkdtempSync(join(tmpdir(), "gov-operator-"));
+    writeProposalDir(dir, proposal);
+    await executeProposal(client, { proposal, signatures: await signBy(dir, proposal, 2), wallet: wallet() });
+    await client.request({ method: "evm_increaseTime" as never, params: [numberToHex(86_401)] as never });
+    await client.request({ method: "evm_mine" as never, params: [] as never });
+    const exec = await executeTimelock(client, { deployment, proposal });
+    if (exec.kind !== "proposal") throw new Error("expected a Safe proposal");
+    const execDir = join(dir, "execute");
+    writeProposalDir(execDir, exec.proposal);
+    await executeProposal(client, { proposal: exec.proposal, signatures: await signBy(execDir, exec.proposal, 2), wallet: wallet() });
+    const delegator = await client.readContract({ address: deployment.trellis.vault, abi: vaultAbi, functionName: "delegatorOf", args: [operator.address] });
+    expect(delegator).not.toBe(zeroAddress);
+    expect(await client.readContract({ address: deployment.trellis.riskRegistry, abi: riskRegistryAbi, functionName: "isOperatorAllowed", args: [operator.address] })).toBe(true);
+  });
+
+  it("a loosening sent straight from the Safe fails simulation with RiskRegistry's error", async () => {
+    const { deployment } = devnet;
+    const before = await limits();
+    const diff = {
+      changes: [],
+      actions: [{ contract: "riskRegistry" as const, functionName: "setOperatorCap", args: [before.operatorCapBps + 1], route: "safe" as const, parameters: [] }],
+    };
+    const proposal = await buildProposal(client, { deployment, diff });
+    await expect(simulateProposal(client, { deployment, proposal })).rejects.toThrow(/LoosenRequiresAdmin/);
+    expect(await limits()).toEqual(before);
   });
 
   it("bounds the fee as the vault does", async () => {
