@@ -66,10 +66,26 @@ contract AssetRegistry is IAssetRegistry, AccessManagedUpgradeable, UUPSUpgradea
     }
 
     /// @inheritdoc IAssetRegistry
-    function price(address asset) external view returns (uint256 p) {
+    function depositTerms(address asset)
+        external
+        view
+        returns (uint256 p, uint256 depositCap, uint256 minDeposit, bool rebasing)
+    {
         AssetConfig storage config = _s().configs[asset];
-        if (config.strategy == address(0)) revert AssetNotSupported(asset);
-        p = config.adapter.price();
+        p = _boundedPrice(asset, config);
+        return (p, config.depositCap, config.minDeposit, config.rebasing);
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function price(address asset) external view returns (uint256) {
+        return _boundedPrice(asset, _s().configs[asset]);
+    }
+
+    /// @dev Reads only the adapter and bounds slots (the hot path of every deposit).
+    function _boundedPrice(address asset, AssetConfig storage config) private view returns (uint256 p) {
+        IPriceAdapter adapter = config.adapter;
+        if (address(adapter) == address(0)) revert AssetNotSupported(asset);
+        p = adapter.price();
         if (p < config.minPrice || p > config.maxPrice) revert PriceOutOfBounds(asset, p, config.minPrice, config.maxPrice);
     }
 

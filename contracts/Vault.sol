@@ -8,6 +8,7 @@ import {BeaconProxy} from "@openzeppelin/contracts/proxy/beacon/BeaconProxy.sol"
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IVault} from "./interfaces/IVault.sol";
 import {ITrETH} from "./interfaces/ITrETH.sol";
 import {IAssetRegistry} from "./interfaces/IAssetRegistry.sol";
@@ -23,6 +24,7 @@ import {BPS, WAD, YEAR} from "./libraries/Constants.sol";
 contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using SharesMathLib for uint256;
+    using SafeCast for uint256;
 
     uint256 public constant MAX_FEE_BPS = 3_000;
 
@@ -34,20 +36,26 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
         address delegatorBeacon;
         address treasury;
         address withdrawalQueue;
-        uint256 totalAssets;
-        uint64 lastSync;
-        SyncParams syncParams;
-        uint8 pausedMask;
-        uint64 syncCount;
+        // One slot, read and written together by every deposit.
+        uint128 totalAssets;
         /// @dev Escrowed trETH of finalized requests: paid out already, burned at claim, out of the supply.
-        uint256 finalizedShares;
+        uint120 finalizedShares;
+        uint8 pausedMask;
+        uint64 lastSync;
+        uint64 syncCount;
+        SyncParams syncParams;
         address[] delegators;
         mapping(address delegator => bool) isDelegator;
         mapping(address operator => address delegator) delegatorOf;
-        /// @dev Idle balance per asset in asset units, or in Lido shares for a rebasing asset.
-        mapping(address asset => uint256) idle;
-        /// @dev Net deposits per asset in asset units, checked against the deposit cap.
-        mapping(address asset => uint256) deposited;
+        mapping(address asset => AssetBalance) balances;
+    }
+
+    /// @dev One slot per asset.
+    struct AssetBalance {
+        /// @dev Idle balance in asset units, or in Lido shares for a rebasing asset.
+        uint128 idle;
+        /// @dev Net deposits in asset units, checked against the deposit cap.
+        uint128 deposited;
     }
 
     // keccak256(abi.encode(uint256(keccak256("trellis.Vault")) - 1)) & ~bytes32(uint256(0xff))
@@ -93,33 +101,18 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
         _requireNotPaused(Action.Deposit);
         if (amount == 0) revert ZeroAmount();
         if (receiver == address(0)) revert ZeroAddress();
-        IAssetRegistry.AssetConfig memory config = $.assetRegistry.getAssetConfig(asset);
-        if (amount < config.minDeposit) revert DepositBelowMinimum(asset, config.minDeposit, amount);
-        uint256 deposited = $.deposited[asset] + amount;
-        if (deposited > config.depositCap) revert DepositCapExceeded(asset, config.depositCap, deposited);
-        uint256 price = $.assetRegistry.price(asset);
+        (uint256 price, uint256 depositCap, uint256 minDeposit, bool rebasing) = $.assetRegistry.depositTerms(asset);
+        if (amount < minDeposit) revert DepositBelowMinimum(asset, minDeposit, amount);
+        uint256 deposited = $.balances[asset].deposited + amount;
+        if (deposited > depositCap) revert DepositCapExceeded(asset, depositCap, deposited);
 
-        // Count what actually arrived: stETH transfers can land 1-2 wei short.
-        uint256 received;
-        if (config.rebasing) {
-            uint256 before = IStETH(asset).sharesOf(address(this));
-            IERC20(asset).safeTransferFrom(msg.sender, address(this), amount);
-            uint256 lidoShares = IStETH(asset).sharesOf(address(this)) - before;
-            $.idle[asset] += lidoShares;
-            received = IStETH(asset).getPooledEthByShares(lidoShares);
-        } else {
-            uint256 before = IERC20(asset).balanceOf(address(this));
-            IERC20(asset).safeTransferFrom(msg.sender, address(this), amount);
-            received = IERC20(asset).balanceOf(address(this)) - before;
-            $.idle[asset] += received;
-        }
-
+        uint256 received = _pull(asset, amount, rebasing);
         uint256 value = Math.mulDiv(received, price, WAD);
         shares = value.toSharesDown($.totalAssets, _effectiveSupply());
         if (shares == 0) revert ZeroAmount();
         if (shares < minShares) revert SlippageExceeded(minShares, shares);
-        $.totalAssets += value;
-        $.deposited[asset] = deposited;
+        $.totalAssets += value.toUint128();
+        $.balances[asset].deposited = uint128(deposited); // <= depositCap, a uint128
         $.trETH.mint(receiver, shares);
         emit Deposited(msg.sender, receiver, asset, amount, value, shares);
     }
@@ -180,7 +173,7 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
             // A loss (slashing, an LST rate falling) is applied at once: nobody exits ahead of it.
             newTotalAssets = measured;
         }
-        $.totalAssets = newTotalAssets;
+        $.totalAssets = newTotalAssets.toUint128();
         $.lastSync = uint64(block.timestamp);
         ++$.syncCount;
         if (feeShares != 0) $.trETH.mint($.treasury, feeShares);
@@ -271,7 +264,7 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
         uint256 before = _heldUnits(asset, rebasing);
         IOperatorDelegator(delegator).completeWithdrawal(withdrawal, asset);
         amount = _heldUnits(asset, rebasing) - before;
-        $.idle[asset] += amount;
+        $.balances[asset].idle += amount.toUint128();
         emit DelegatorWithdrawalCompleted(delegator, asset, amount);
     }
 
@@ -300,7 +293,7 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
             if (received == 0) continue;
             if (supported[i]) {
                 // Counted at the next sync, under its APR bound, where the fee is taken once.
-                $.idle[token] += received;
+                $.balances[token].idle += received.toUint128();
             } else {
                 IERC20(token).safeTransfer($.treasury, received);
             }
@@ -320,17 +313,18 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
         if (amount > idleUnits) revert InsufficientIdle(asset, idleUnits, amount);
         if (rebasing) {
             payout = IStETH(asset).getSharesByPooledEth(amount);
-            $.idle[asset] -= payout;
+            $.balances[asset].idle -= payout.toUint128();
             IStETH(asset).transferShares(msg.sender, payout);
         } else {
             payout = amount;
-            $.idle[asset] -= amount;
+            $.balances[asset].idle -= amount.toUint128();
             IERC20(asset).safeTransfer(msg.sender, amount);
         }
         // `value` is at most the shares' value at the current rate, so the rate of those who stay cannot fall.
-        $.totalAssets -= value;
-        $.finalizedShares += shares;
-        $.deposited[asset] = $.deposited[asset] > amount ? $.deposited[asset] - amount : 0;
+        $.totalAssets -= value.toUint128();
+        $.finalizedShares += shares.toUint120();
+        uint128 deposited = $.balances[asset].deposited;
+        $.balances[asset].deposited = deposited > amount ? deposited - uint128(amount) : 0;
         emit ReleasedToQueue(asset, amount, value, shares);
     }
 
@@ -338,7 +332,7 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
     function onQueueBurn(uint256 shares) external {
         VaultStorage storage $ = _s();
         if (msg.sender != $.withdrawalQueue) revert OnlyWithdrawalQueue(msg.sender);
-        $.finalizedShares -= shares;
+        $.finalizedShares -= shares.toUint120();
     }
 
     /// @inheritdoc IVault
@@ -458,10 +452,28 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
 
     /// @inheritdoc IVault
     function depositedOf(address asset) external view returns (uint256) {
-        return _s().deposited[asset];
+        return _s().balances[asset].deposited;
     }
 
     // ---------------------------------------------------------------- internal
+
+    /// @dev Takes `amount` of `asset` from the caller into idle and returns what actually arrived, in asset
+    /// units: a stETH transfer can land 1-2 wei short, so it is measured by Lido shares.
+    function _pull(address asset, uint256 amount, bool rebasing) internal returns (uint256 received) {
+        AssetBalance storage balance = _s().balances[asset];
+        if (rebasing) {
+            uint256 before = IStETH(asset).sharesOf(address(this));
+            IERC20(asset).safeTransferFrom(msg.sender, address(this), amount);
+            uint256 lidoShares = IStETH(asset).sharesOf(address(this)) - before;
+            balance.idle += lidoShares.toUint128();
+            received = IStETH(asset).getPooledEthByShares(lidoShares);
+        } else {
+            uint256 before = IERC20(asset).balanceOf(address(this));
+            IERC20(asset).safeTransferFrom(msg.sender, address(this), amount);
+            received = IERC20(asset).balanceOf(address(this)) - before;
+            balance.idle += received.toUint128();
+        }
+    }
 
     function _effectiveSupply() internal view returns (uint256) {
         VaultStorage storage $ = _s();
@@ -474,7 +486,7 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
     }
 
     function _idleUnits(address asset, bool rebasing) internal view returns (uint256) {
-        uint256 idle = _s().idle[asset];
+        uint256 idle = _s().balances[asset].idle;
         return rebasing && idle != 0 ? IStETH(asset).getPooledEthByShares(idle) : idle;
     }
 
@@ -488,11 +500,11 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
             uint256 lidoShares = IStETH(asset).getSharesByPooledEth(amount);
             // Below one Lido share nothing would move (and EigenLayer refuses a zero-share deposit).
             if (lidoShares == 0) revert ZeroAmount();
-            $.idle[asset] -= lidoShares;
+            $.balances[asset].idle -= lidoShares.toUint128();
             IStETH(asset).transferShares(to, lidoShares);
             sent = IStETH(asset).getPooledEthByShares(lidoShares);
         } else {
-            $.idle[asset] -= amount;
+            $.balances[asset].idle -= amount.toUint128();
             IERC20(asset).safeTransfer(to, amount);
             sent = amount;
         }

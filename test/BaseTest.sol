@@ -168,10 +168,15 @@ abstract contract BaseTest is Test, EigenLayerDevnetDeployer {
         _addAsset(
             address(osETH), 3, new OsEthAdapter(address(osETH), IOsTokenVaultController(address(osController))), 1e18, 2e18, false
         );
-        for (uint256 i; i < operators.length; ++i) {
+        for (uint256 i; i < _delegatorCount(); ++i) {
             risk.setOperatorAllowed(operators[i], true);
             delegators.push(vault.addOperatorDelegator(operators[i]));
         }
+    }
+
+    /// @dev How many of the three operators get a Trellis delegator.
+    function _delegatorCount() internal view virtual returns (uint256) {
+        return operators.length;
     }
 
     function _addAsset(address token, uint256 i, IPriceAdapter adapter, uint128 minPrice, uint128 maxPrice, bool rebasing)

@@ -10,6 +10,8 @@ interface IAssetRegistry {
         /// @dev The EigenLayer strategy this asset is restaked into.
         address strategy;
         IPriceAdapter adapter;
+        /// @dev Rebasing by shares (stETH): the vault accounts its idle balance in Lido shares.
+        bool rebasing;
         /// @dev Sanity bounds on `adapter.price()` (ETH per 1e18 units). Outside them deposits revert.
         uint128 minPrice;
         uint128 maxPrice;
@@ -17,8 +19,6 @@ interface IAssetRegistry {
         uint128 depositCap;
         /// @dev Smallest single deposit in asset units.
         uint128 minDeposit;
-        /// @dev Rebasing by shares (stETH): the vault accounts its idle balance in Lido shares.
-        bool rebasing;
     }
 
     error AssetNotSupported(address asset);
@@ -43,6 +43,13 @@ interface IAssetRegistry {
 
     /// @notice Every supported asset, in the order added.
     function getAssets() external view returns (address[] memory);
+
+    /// @notice What a deposit of `asset` needs, in one call: its bounded price, cap, minimum and kind.
+    /// @dev Reverts with `AssetNotSupported` or `PriceOutOfBounds`.
+    function depositTerms(address asset)
+        external
+        view
+        returns (uint256 price, uint256 depositCap, uint256 minDeposit, bool rebasing);
 
     /// @notice ETH per 1e18 units of `asset`, checked against its bounds.
     /// @dev Reverts with `PriceOutOfBounds` outside [minPrice, maxPrice].
