@@ -14,8 +14,12 @@ import { registerGovCommands } from "./gov.js";
 
 const devnet = useDevnet();
 
-async function gov(args: string[], env: Record<string, string> = {}): Promise<{ out: unknown; code: number }> {
-  const program = registerGovCommands(new Command().exitOverride()).parent!;
+/** A root like the main `trellis` program's, with global --network/--rpc-url/--deployment/--json. */
+const mainLikeRoot = () =>
+  new Command().option("--json").option("-n, --network <name>", "network", "devnet").option("--rpc-url <url>").option("--deployment <file>");
+
+async function gov(args: string[], env: Record<string, string> = {}, root = new Command()): Promise<{ out: unknown; code: number }> {
+  const program = registerGovCommands(root.exitOverride()).parent!;
   const lines: string[] = [];
   const log = vi.spyOn(console, "log").mockImplementation((s: string) => void lines.push(s));
   const saved = { ...process.env };
@@ -96,6 +100,16 @@ describe("trellis gov", () => {
     expect(err.name).toBe("ParamsFileError");
     expect(err.issues.map((i) => i.path).sort()).toEqual(["risk.minBufferBps", "vault.treasury"]);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("mounts under a main program that defines the network options globally", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gov-main-"));
+    const paramsFile = join(dir, "params.json");
+    writeFileSync(paramsFile, JSON.stringify({ risk: { minBufferBps: 9000 } }));
+    const res = await gov(["propose", "--params", paramsFile, "--out", join(dir, "p"), "--no-simulate"], {}, mainLikeRoot());
+    expect(res.code).toBe(0);
+    const status = await gov(["status", "--proposal", join(dir, "p")], {}, mainLikeRoot());
+    expect(status.out).toMatchObject({ ok: true, enough: false, signatures: [] });
   });
 
   it("refuses to sign without TRELLIS_SIGNER_KEY, naming the variable", async () => {

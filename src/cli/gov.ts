@@ -3,6 +3,8 @@
 import { join, resolve } from "node:path";
 import { Command } from "commander";
 import { createPublicClient, createWalletClient, defineChain, http, type Chain, type PublicClient } from "viem";
+import { loadDotenv, loadNetwork } from "../chain/config.js";
+import { readDeployment, type Deployment } from "../devnet/deployment.js";
 import {
   accountFromEnv,
   addSignature,
@@ -12,7 +14,6 @@ import {
   executeTimelock,
   getTimelockStatus,
   GovernanceError,
-  loadDeployment,
   loadParamsFile,
   proposeParams,
   readProposalDir,
@@ -26,9 +27,8 @@ import {
   type SimulateProposalReturnType,
 } from "../governance/index.js";
 
-type NetworkOptions = { network: string; rpc?: string; deployment?: string; json?: boolean };
-
-const DEFAULT_RPC: Record<string, string> = { devnet: "http://127.0.0.1:8545" };
+/** Options read with `optsWithGlobals()`: the main program's own --network/--rpc-url/--deployment/--json win. */
+type NetworkOptions = { network: string; rpc?: string; rpcUrl?: string; deployment?: string; json?: boolean };
 
 /** Adds `gov propose | sign | execute | execute-timelock | status` to the `trellis` program. */
 export function registerGovCommands(program: Command): Command {
@@ -42,8 +42,9 @@ export function registerGovCommands(program: Command): Command {
       .option("--out <dir>", "where to write proposal.json, batch.json and signatures.json")
       .option("--nonce <n>", "Safe nonce to use (default: the Safe's current nonce)")
       .option("--no-simulate", "do not simulate on the node"),
-  ).action((opts: NetworkOptions & { params: string; out?: string; nonce?: string; simulate: boolean }) =>
-    run(opts, async (out) => {
+  ).action(
+    action<{ params: string; out?: string; nonce?: string; simulate: boolean }>((opts) =>
+      run(opts, async (out) => {
       const params = loadParamsFile(opts.params);
       const { deployment, client } = await connect(opts);
       const { proposal } = await proposeParams(client, { deployment, params, nonce: opts.nonce ? BigInt(opts.nonce) : undefined });
@@ -56,7 +57,7 @@ export function registerGovCommands(program: Command): Command {
       out.text(`\nWrote ${files.proposalFile}\n      ${files.batchFile} (Safe Transaction Builder)\n      ${files.signaturesFile}`);
       if (simulation) out.text(formatSimulation(simulation));
       out.text(`\nNext: each signer runs \`trellis gov sign --proposal ${dir}\` with ${SIGNER_KEY_ENV} set.`);
-    }),
+    })),
   );
 
   withNetwork(
@@ -64,8 +65,9 @@ export function registerGovCommands(program: Command): Command {
       .command("sign")
       .description(`sign a proposal's SafeTx as an owner (key from ${SIGNER_KEY_ENV}); adds to signatures.json`)
       .requiredOption("--proposal <dir>", "proposal directory written by `gov propose`"),
-  ).action((opts: NetworkOptions & { proposal: string }) =>
-    run(opts, async (out) => {
+  ).action(
+    action<{ proposal: string }>((opts) =>
+      run(opts, async (out) => {
       const account = accountFromEnv();
       const proposal = readProposalDir(opts.proposal);
       const { client } = await connect(opts);
@@ -74,7 +76,7 @@ export function registerGovCommands(program: Command): Command {
       const all = addSignature(opts.proposal, proposal, sig);
       out.result({ safeTxHash: proposal.safeTxHash, signer: sig.signer, signatures: all.length });
       out.text(`\nSigned SafeTx ${proposal.safeTxHash} as ${sig.signer} (${all.length} signature(s) collected)`);
-    }),
+    })),
   );
 
   withNetwork(
@@ -82,8 +84,9 @@ export function registerGovCommands(program: Command): Command {
       .command("execute")
       .description(`execute a proposal's SafeTx with the collected signatures (sender key from ${SIGNER_KEY_ENV})`)
       .requiredOption("--proposal <dir>", "proposal directory"),
-  ).action((opts: NetworkOptions & { proposal: string }) =>
-    run(opts, async (out) => {
+  ).action(
+    action<{ proposal: string }>((opts) =>
+      run(opts, async (out) => {
       const account = accountFromEnv();
       const proposal = readProposalDir(opts.proposal);
       const { client, chain } = await connect(opts);
@@ -98,7 +101,7 @@ export function registerGovCommands(program: Command): Command {
           `Timelocked part scheduled (operation ${proposal.timelock.operationId}): executable from ${iso(s.readyAt)}; then run \`trellis gov execute-timelock --proposal ${opts.proposal}\``,
         );
       }
-    }),
+    })),
   );
 
   withNetwork(
@@ -107,8 +110,9 @@ export function registerGovCommands(program: Command): Command {
       .description("after the delay, run the scheduled batch (directly when anyone may execute, else as a new Safe proposal)")
       .requiredOption("--proposal <dir>", "proposal directory whose timelocked part to run")
       .option("--out <dir>", "where to write the executeBatch proposal (default: <proposal>/execute)"),
-  ).action((opts: NetworkOptions & { proposal: string; out?: string }) =>
-    run(opts, async (out) => {
+  ).action(
+    action<{ proposal: string; out?: string }>((opts) =>
+      run(opts, async (out) => {
       const proposal = readProposalDir(opts.proposal);
       const { client, chain, deployment } = await connect(opts);
       const key = process.env[SIGNER_KEY_ENV];
@@ -125,13 +129,14 @@ export function registerGovCommands(program: Command): Command {
       out.text(formatProposal(res.proposal));
       out.text(`\nThe timelock's executor is the Safe: wrote ${files.proposalFile} and ${files.batchFile}.`);
       out.text(`Next: \`trellis gov sign --proposal ${dir}\` by the signers, then \`trellis gov execute --proposal ${dir}\`.`);
-    }),
+    })),
   );
 
   withNetwork(
     gov.command("status").description("signatures collected and timelock state of a proposal").requiredOption("--proposal <dir>", "proposal directory"),
-  ).action((opts: NetworkOptions & { proposal: string }) =>
-    run(opts, async (out) => {
+  ).action(
+    action<{ proposal: string }>((opts) =>
+      run(opts, async (out) => {
       const proposal = readProposalDir(opts.proposal);
       const { client } = await connect(opts);
       const signatures = readSignatures(opts.proposal, proposal);
@@ -147,23 +152,33 @@ export function registerGovCommands(program: Command): Command {
       out.result({ safeTxHash: proposal.safeTxHash, signatures: signatures.map((s) => s.signer), enough, timelock });
       out.text(`SafeTx ${proposal.safeTxHash}: ${signatures.length} signature(s)${enough ? ", enough to execute" : ` (${detail})`}`);
       if (timelock) out.text(`Timelock operation ${proposal.timelock?.operationId}: ${timelock.state}, executable from ${iso(timelock.readyAt)}`);
-    }),
+    })),
   );
   return gov;
 }
 
+/** Adds the network options the main program does not already define (it may define them globally). */
 function withNetwork(cmd: Command): Command {
-  return cmd
-    .option("--network <name>", "network whose deployments/<network>.json to use", "devnet")
-    .option("--deployment <file>", "deployment file (overrides --network)")
-    .option("--rpc <url>", "RPC URL (default: TRELLIS_RPC_URL, or the devnet's http://127.0.0.1:8545)")
-    .option("--json", "print one JSON object instead of text");
+  const has = (flag: string) => {
+    for (let c = cmd.parent; c; c = c.parent) if (c.options.some((o) => o.long === flag)) return true;
+    return false;
+  };
+  if (!has("--network")) cmd.option("--network <name>", "network config (config/networks/<name>.json) or a path to one", "devnet");
+  if (!has("--deployment")) cmd.option("--deployment <file>", "deployment file (default: the network's)");
+  if (!has("--rpc-url")) cmd.option("--rpc-url <url>", "RPC URL (default: TRELLIS_RPC_URL, then the network's)");
+  if (!has("--json")) cmd.option("--json", "print one JSON object instead of text");
+  return cmd.option("--rpc <url>", "same as --rpc-url");
 }
 
-async function connect(opts: NetworkOptions): Promise<{ deployment: ReturnType<typeof loadDeployment>; client: PublicClient; chain: Chain }> {
-  const deployment = loadDeployment(opts.deployment ?? opts.network);
-  const rpc = opts.rpc ?? process.env.TRELLIS_RPC_URL ?? DEFAULT_RPC[opts.network];
-  if (!rpc) throw new GovernanceError(`No RPC URL for network ${opts.network}: pass --rpc or set TRELLIS_RPC_URL`);
+/** Runs `fn` with the command's options merged with the main program's. */
+function action<T extends object>(fn: (opts: NetworkOptions & T) => Promise<void>) {
+  return (_: unknown, cmd: Command) => fn(cmd.optsWithGlobals<NetworkOptions & T>());
+}
+
+async function connect(opts: NetworkOptions): Promise<{ deployment: Deployment; client: PublicClient; chain: Chain }> {
+  const network = loadNetwork({ network: opts.network, rpcUrl: opts.rpc ?? opts.rpcUrl, deploymentFile: opts.deployment });
+  const deployment = readDeployment(network.deploymentPath);
+  const rpc = network.rpcUrl;
   const chain = defineChain({
     id: deployment.chainId,
     name: deployment.network,
@@ -171,7 +186,9 @@ async function connect(opts: NetworkOptions): Promise<{ deployment: ReturnType<t
     rpcUrls: { default: { http: [rpc] } },
   });
   const client = createPublicClient({ chain, transport: http(rpc) }) as PublicClient;
-  const chainId = await client.getChainId();
+  const chainId = await client.getChainId().catch((e: Error) => {
+    throw new GovernanceError(`Cannot reach ${rpc}: ${e.message.split("\n")[0]}${network.devnet ? " (is `trellis devnet` running?)" : ""}`);
+  });
   if (chainId !== deployment.chainId) throw new GovernanceError(`The RPC is chain ${chainId}, the deployment is for chain ${deployment.chainId}`);
   return { deployment, client, chain };
 }
@@ -182,6 +199,7 @@ async function run(opts: { json?: boolean }, fn: (out: Output) => Promise<void>)
   let result: unknown;
   const out: Output = { text: (s) => (opts.json ? undefined : console.log(s)), result: (v) => (result = v) };
   try {
+    await loadDotenv();
     await fn(out);
     if (opts.json) console.log(toJson({ ok: true, ...(result as object) }));
   } catch (e) {
