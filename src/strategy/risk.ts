@@ -15,7 +15,9 @@
 // Robustness (Durvasula and Roughgarden, "Robust Restaking Networks", 2024): a set k is robust
 // when the stake backing it covers the attacker's profit with margin gamma:
 //   S_k x theta_k >= (1 + gamma) PfC_k,  i.e.  S_k >= B_k = (1 + gamma) PfC_k / theta_k,
-// where theta_k is the fraction of stake needed to corrupt it; margin_k = S_k - B_k.
+// where theta_k is the fraction of stake needed to corrupt it; margin_k = S_k - B_k. S_k is the
+// set's unique stake in EigenLayer's sense: stake allocated to the set (magnitude), which cannot
+// be slashed by any other set; Trellis' share of it is E_k, everyone else's S_k^other.
 // Stake queued for withdrawal is still slashable: the "now" state counts it, the steady state
 // (after the withdrawal delay) does not.
 import type { Instance } from "./model.js";
