@@ -2,7 +2,7 @@
 // timelocked part after the delay. Mount with `registerGovCommands(program)`.
 import { join, resolve } from "node:path";
 import { Command } from "commander";
-import { createPublicClient, createWalletClient, defineChain, http, type Chain, type PublicClient } from "viem";
+import { createPublicClient, createWalletClient, defineChain, formatEther, http, type Chain, type PublicClient } from "viem";
 import { loadDotenv, loadNetwork } from "../chain/config.js";
 import { readDeployment, type Deployment } from "../devnet/deployment.js";
 import {
@@ -217,8 +217,17 @@ const toJson = (v: unknown) => JSON.stringify(v, (_, x) => (typeof x === "bigint
 const iso = (seconds: bigint) => new Date(Number(seconds) * 1000).toISOString();
 
 function formatValue(parameter: string, v: string): string {
-  return /Bps(\b|$)|Caps\[/.test(parameter) && /^\d+$/.test(v) ? `${v} bps (${(Number(v) / 100).toFixed(2)}%)` : v;
+  if (!/^\d+$/.test(v)) return v;
+  if (/Bps$|Caps\[/.test(parameter)) return `${v} bps (${(Number(v) / 100).toFixed(2)}%)`;
+  // Asset amounts and prices: 18 decimals, written as in the parameter file.
+  if (/^assets\[.*\]\.(depositCap|minDeposit|minPrice|maxPrice)$/.test(parameter)) return `${formatEther(BigInt(v))} ether (${v})`;
+  return v;
 }
+
+/** Long arguments (calldata arrays) shortened for reading; the files keep them whole. */
+const short = (v: string) => (v.length > 96 ? `${v.slice(0, 60)}…(${v.length} chars)` : v);
+const formatCall = (c: Proposal["calls"][number], i: number) =>
+  `  ${i + 1}. ${c.to} ${c.method.name}(${Object.values(c.inputs).map(short).join(", ")})  -- ${c.description}`;
 
 /** The diff as a table: parameter, current, new, direction, route. */
 export function formatChanges(changes: ParamChange[]): string {
@@ -231,10 +240,10 @@ export function formatChanges(changes: ParamChange[]): string {
 
 export function formatProposal(p: Proposal): string {
   const lines = [p.description ? `Proposal: ${p.description}` : "Proposal", "", formatChanges(p.changes), "", `Safe ${p.safe} calls (chain ${p.chainId}):`];
-  p.calls.forEach((c, i) => lines.push(`  ${i + 1}. ${c.to} ${c.method.name}(${Object.values(c.inputs).join(", ")})  -- ${c.description}`));
+  p.calls.forEach((c, i) => lines.push(formatCall(c, i)));
   if (p.timelock) {
     lines.push(`Timelocked (after ${p.timelock.delay} s, operation ${p.timelock.operationId}, salt ${p.timelock.salt}):`);
-    p.timelock.calls.forEach((c, i) => lines.push(`  ${i + 1}. ${c.to} ${c.method.name}(${Object.values(c.inputs).join(", ")})  -- ${c.description}`));
+    p.timelock.calls.forEach((c, i) => lines.push(formatCall(c, i)));
   }
   lines.push(
     "",
