@@ -12,11 +12,12 @@ import {
   type PublicClient,
   type TransactionReceipt,
   type Transport,
+  TransactionReceiptNotFoundError,
 } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import { decodeRevert, describeError, type DecodedRevert } from "./errors.js";
 import type { Logger } from "./log.js";
-import { withRetry, type RetryOptions } from "./retry.js";
+import { sleep, withRetry, type RetryOptions } from "./retry.js";
 
 export type SendContext = {
   publicClient: PublicClient<Transport, Chain>;
@@ -104,10 +105,7 @@ export async function sendCall(ctx: SendContext, call: ContractCall): Promise<Se
     }
   }, retry("sendRawTransaction"));
   log.debug("sent", { fn: call.functionName, hash, nonce });
-  const receipt = await withRetry(
-    () => publicClient.waitForTransactionReceipt({ hash, timeout: 120_000, retryCount: 0 }),
-    retry("receipt"),
-  );
+  const receipt = await waitForReceipt(ctx, hash);
   if (receipt.status === "success") return { status: "confirmed", hash, receipt, result: sim.result };
   // Replay at the block it failed in to learn why.
   let revert: DecodedRevert | undefined;
@@ -117,6 +115,29 @@ export async function sendCall(ctx: SendContext, call: ContractCall): Promise<Se
     revert = decodeRevert(error);
   }
   return { status: "reverted", hash, revert };
+}
+
+/**
+ * Polls eth_getTransactionReceipt. (viem's waitForTransactionReceipt re-checks on new blocks only, which
+ * never come on an idle automining devnet if the first check raced the node.)
+ */
+export async function waitForReceipt(
+  ctx: Pick<SendContext, "publicClient" | "log" | "retry">,
+  hash: Hash,
+  timeoutMs = 180_000,
+): Promise<TransactionReceipt> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 20;
+  for (;;) {
+    try {
+      return await ctx.publicClient.getTransactionReceipt({ hash });
+    } catch (error) {
+      if (!(error instanceof TransactionReceiptNotFoundError)) ctx.log.warn("rpc error, retrying", { what: "receipt", error: describeError(error) });
+    }
+    if (Date.now() > deadline) throw new Error(`no receipt for ${hash} after ${timeoutMs / 1000} s`);
+    await sleep(delay, ctx.retry?.signal);
+    delay = Math.min(delay * 2, 2_000);
+  }
 }
 
 const retryLogger = (log: Logger, what: string) => (error: unknown, attempt: number, delayMs: number) =>

@@ -31,6 +31,8 @@ import {
   withdrawalQueueAbi,
 } from "../abi/generated/index.js";
 import { decodeRevert } from "../chain/errors.js";
+import { silentLogger } from "../chain/log.js";
+import { waitForReceipt } from "../chain/send.js";
 import { devnetAccount, DEVNET_KEY_INDEX } from "../devnet/accounts.js";
 import type { Deployment } from "../devnet/deployment.js";
 import { buildRewardsMerkleTree, type RewardsDistribution } from "../devnet/rewards.js";
@@ -69,7 +71,7 @@ export function createSim(params: { publicClient: PublicClient<Transport, Chain>
       const r = decodeRevert(e);
       throw new SimTxError(`${functionName} by ${account.address} ${r ? `reverted: ${r.text}` : (e as Error).message}`);
     }
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    const receipt = await waitForReceipt({ publicClient, log: silentLogger }, hash);
     if (receipt.status !== "success") throw new SimTxError(`${functionName} reverted on chain (${hash})`);
     return hash;
   }
