@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { delegationManagerAbi, riskRegistryAbi, vaultAbi } from "../abi/generated/index.js";
 import { devnetPrivateKey, DEVNET_KEY_INDEX } from "../devnet/accounts.js";
 import { useDevnet } from "../../test/helpers/devnet.js";
-import { safeAbi } from "./abi.js";
+import { safeAbi, timelockControllerAbi } from "./abi.js";
 import { NotEnoughSignaturesError, ParamsFileError, TimelockNotReadyError } from "./errors.js";
 import { executeProposal } from "./execute.js";
 import { executeTimelock, getTimelockStatus } from "./executeTimelock.js";
@@ -197,6 +197,34 @@ describe("governance on the devnet Safe", () => {
     const delegator = await client.readContract({ address: deployment.trellis.vault, abi: vaultAbi, functionName: "delegatorOf", args: [operator.address] });
     expect(delegator).not.toBe(zeroAddress);
     expect(await client.readContract({ address: deployment.trellis.riskRegistry, abi: riskRegistryAbi, functionName: "isOperatorAllowed", args: [operator.address] })).toBe(true);
+  });
+
+  it("executes the timelocked batch directly when the timelock lets anyone execute", async () => {
+    const { deployment } = devnet;
+    const tl = deployment.trellis.timelock;
+    // Open execution (EXECUTOR_ROLE for address(0)) is a timelock decision; here the timelock grants it to itself.
+    const role = await client.readContract({ address: tl, abi: timelockControllerAbi, functionName: "EXECUTOR_ROLE" });
+    await client.request({ method: "anvil_impersonateAccount" as never, params: [tl] as never });
+    await client.request({ method: "anvil_setBalance" as never, params: [tl, numberToHex(10n ** 18n)] as never });
+    const asTimelock = createWalletClient({ chain: foundry, transport: http(devnet.rpcUrl), account: tl });
+    await client.waitForTransactionReceipt({
+      hash: await asTimelock.writeContract({ address: tl, abi: timelockControllerAbi, functionName: "grantRole", args: [role, zeroAddress] }),
+    });
+    await client.request({ method: "anvil_stopImpersonatingAccount" as never, params: [tl] as never });
+
+    const before = await limits();
+    const params = parseParamsFile({ risk: { defaultOperatorSetCapBps: before.defaultOperatorSetCapBps + 500 } });
+    const { proposal } = await proposeParams(client, { deployment, params });
+    const dir = mkdtempSync(join(tmpdir(), "gov-open-"));
+    writeProposalDir(dir, proposal);
+    await executeProposal(client, { proposal, signatures: await signBy(dir, proposal, 2), wallet: wallet() });
+    await client.request({ method: "evm_increaseTime" as never, params: [numberToHex(86_401)] as never });
+    await client.request({ method: "evm_mine" as never, params: [] as never });
+    const keeperLike = createWalletClient({ chain: foundry, transport: http(devnet.rpcUrl), account: privateKeyToAccount(devnetPrivateKey(9)) });
+    const res = await executeTimelock(client, { deployment, proposal, wallet: keeperLike });
+    expect(res.kind).toBe("executed");
+    expect((await limits()).defaultOperatorSetCapBps).toBe(before.defaultOperatorSetCapBps + 500);
+    await expect(executeTimelock(client, { deployment, proposal, wallet: keeperLike })).rejects.toThrow(/already executed/);
   });
 
   it("a loosening sent straight from the Safe fails simulation with RiskRegistry's error", async () => {

@@ -1,4 +1,5 @@
 import {
+  decodeFunctionData,
   encodeAbiParameters,
   encodeFunctionData,
   getAbiItem,
@@ -85,7 +86,7 @@ export async function buildProposal(
     client.getChainId(),
   ]);
   const toCall = (a: GovAction): ProposalCall =>
-    encodeCall(deployment.trellis[a.contract], abis[a.contract], a.functionName, a.args, a.parameters.join(", "));
+    encodeProposalCall(deployment.trellis[a.contract], abis[a.contract], a.functionName, a.args, a.parameters.join(", "));
 
   const calls = diff.actions.filter((a) => a.route === "safe").map(toCall);
   const timelocked = diff.actions.filter((a) => a.route === "timelock").map(toCall);
@@ -107,7 +108,7 @@ export async function buildProposal(
     });
     op = { timelock, targets, values, payloads, predecessor, salt, delay, operationId, calls: timelocked };
     calls.push(
-      encodeCall(
+      encodeProposalCall(
         timelock,
         timelockControllerAbi,
         "scheduleBatch",
@@ -142,7 +143,7 @@ export async function buildExecuteTimelockProposal(
     nonce ?? client.readContract({ address: safe, abi: safeAbi, functionName: "nonce" }),
     client.getChainId(),
   ]);
-  const call = encodeCall(
+  const call = encodeProposalCall(
     op.timelock,
     timelockControllerAbi,
     "executeBatch",
@@ -163,11 +164,27 @@ export async function buildExecuteTimelockProposal(
   };
 }
 
-function encodeCall(to: Address, abi: Abi, functionName: string, args: readonly unknown[], description: string): ProposalCall {
+/** What a reviewer reads (function and arguments) must decode from the calldata that is signed. */
+function checkCallReadsAsEncoded(c: ProposalCall, file: string): void {
+  let args: readonly unknown[] | undefined;
+  try {
+    ({ args } = decodeFunctionData({ abi: [c.method], data: c.data }));
+  } catch {
+    throw new ProposalError(`${file}: call to ${c.to} is not ${c.method.name}(…) as listed`);
+  }
+  const inputs = Object.fromEntries(c.method.inputs.map((m, i) => [m.name ?? `arg${i}`, stringifyArg(args?.[i])]));
+  if (JSON.stringify(inputs) !== JSON.stringify(c.inputs)) {
+    throw new ProposalError(`${file}: the arguments listed for ${c.method.name} are not the ones encoded in its calldata`);
+  }
+}
+
+export function encodeProposalCall(to: Address, abi: Abi, functionName: string, args: readonly unknown[], description: string): ProposalCall {
   const method = getAbiItem({ abi, name: functionName }) as AbiFunction | undefined;
   if (!method || method.type !== "function") throw new ProposalError(`No function ${functionName} in the ABI of ${to}`);
   const data = encodeFunctionData({ abi: [method], functionName, args } as Parameters<typeof encodeFunctionData>[0]);
-  const inputs = Object.fromEntries(method.inputs.map((p, i) => [p.name ?? `arg${i}`, stringifyArg(args[i])]));
+  // Listed as decoded back from the calldata, so what reviewers read is what is signed.
+  const decoded = decodeFunctionData({ abi: [method], data }).args ?? [];
+  const inputs = Object.fromEntries(method.inputs.map((p, i) => [p.name ?? `arg${i}`, stringifyArg(decoded[i])]));
   return { to, value: 0n, data, method, inputs, description };
 }
 
@@ -261,5 +278,19 @@ export function parseProposal(text: string, file = "proposal.json"): Proposal {
       ? single !== undefined && single.to === p.safeTx.to && single.data === p.safeTx.data && single.value === p.safeTx.value
       : p.calls.length > 1 && encodeMultiSend(p.calls) === p.safeTx.data;
   if (!matches) throw new ProposalError(`${file}: calls do not match the signed safeTx`);
+  for (const c of [...p.calls, ...(p.timelock?.calls ?? [])]) checkCallReadsAsEncoded(c, file);
+  const op = p.timelock;
+  if (op) {
+    const schedule = encodeFunctionData({
+      abi: timelockControllerAbi,
+      functionName: "scheduleBatch",
+      args: [op.targets, op.values, op.payloads, op.predecessor, op.salt, op.delay],
+    });
+    const scheduled = p.calls.some((c) => c.to === op.timelock && c.data === schedule);
+    const listed =
+      op.calls.length === op.targets.length &&
+      op.calls.every((c, i) => c.to === op.targets[i] && c.data === op.payloads[i] && c.value === op.values[i]);
+    if (!scheduled || !listed) throw new ProposalError(`${file}: the timelocked calls do not match the scheduleBatch call the Safe signs`);
+  }
   return p;
 }
