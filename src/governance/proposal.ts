@@ -188,11 +188,22 @@ export function encodeProposalCall(to: Address, abi: Abi, functionName: string, 
   return { to, value: 0n, data, method, inputs, description };
 }
 
-/** Transaction Builder's convention: scalars as strings, arrays and tuples as JSON with numbers quoted. */
+/**
+ * Transaction Builder's convention: scalars as strings; arrays and tuples as JSON arrays (a tuple's fields in
+ * ABI order) with numbers quoted.
+ */
 export function stringifyArg(v: unknown): string {
   if (typeof v === "string") return v;
   if (typeof v === "bigint" || typeof v === "number" || typeof v === "boolean") return String(v);
-  return JSON.stringify(v, (_, x) => (typeof x === "bigint" ? x.toString() : typeof x === "number" ? String(x) : x));
+  const plain = (x: unknown): unknown =>
+    typeof x === "bigint" || typeof x === "number"
+      ? String(x)
+      : Array.isArray(x)
+        ? x.map(plain)
+        : x !== null && typeof x === "object"
+          ? Object.values(x).map(plain)
+          : x;
+  return JSON.stringify(plain(v));
 }
 
 // ------------------------------------------------------------------ proposal.json
