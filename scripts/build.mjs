@@ -42,6 +42,9 @@ writeFileSync(
 );
 console.log(`abi: wrote ${names.length} contracts to ${relative(root, genDir)}`);
 
+// The Safe, TimelockController and AccessManager ABIs, from those packages' own build artifacts.
+execFileSync(process.execPath, [join(root, "scripts", "gen-governance-abi.mjs")], { cwd: root, stdio: "inherit" });
+
 function lower(name) {
   // IVault -> iVault, stETH -> stETH, ERC4626Adapter -> erc4626Adapter
   const m = name.match(/^[A-Z]+(?=[A-Z][a-z]|\d|$)/);

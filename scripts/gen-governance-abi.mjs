@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes src/governance/abi.ts: typed `as const` ABIs of the Safe (from @safe-global/safe-smart-account's own
 // build artifacts) and of OpenZeppelin's TimelockController and AccessManager (from @openzeppelin/contracts'
-// build). Both packages are pinned in package.json, so the output is committed; rerun after bumping either.
+// build). Run by `npm run build` (scripts/build.mjs); the output is not committed.
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
