@@ -1,14 +1,8 @@
-// Typed errors of the governance scripts, in viem's style: a short message, details, a literal name.
+// Typed errors of the governance scripts (see src/errors.ts).
+import { TrellisError } from "../errors.js";
 
-export class GovernanceError extends Error {
+export class GovernanceError extends TrellisError {
   override name = "GovernanceError";
-  readonly shortMessage: string;
-  readonly details: string[];
-  constructor(shortMessage: string, details: string[] = []) {
-    super(details.length ? `${shortMessage}\n${details.map((d) => `  - ${d}`).join("\n")}` : shortMessage);
-    this.shortMessage = shortMessage;
-    this.details = details;
-  }
 }
 
 export interface ParamsIssue {

@@ -1,14 +1,8 @@
-// Typed errors of the strategy engine, in viem's style: a short message, details, a literal name.
+// Typed errors of the strategy engine (see src/errors.ts).
+import { TrellisError } from "../errors.js";
 
-export class StrategyError extends Error {
+export class StrategyError extends TrellisError {
   override name = "StrategyError";
-  readonly shortMessage: string;
-  readonly details: string[];
-  constructor(shortMessage: string, details: string[] = []) {
-    super(details.length ? `${shortMessage}\n${details.map((d) => `  - ${d}`).join("\n")}` : shortMessage);
-    this.shortMessage = shortMessage;
-    this.details = details;
-  }
 }
 
 export interface AvsDataIssue {
