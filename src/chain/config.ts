@@ -22,6 +22,8 @@ const networkConfigSchema = z
     finalizeBatch: z.number().int().positive(),
     /** Devnet: public keys are allowed as defaults. Never true for a network holding value. */
     devnet: z.boolean(),
+    /** Strategy engine knobs for this network (src/strategy/types.ts EngineParams); defaults otherwise. */
+    engine: z.record(z.union([z.number(), z.boolean()])).optional(),
   })
   .strict()
   .refine((c) => c.rpcUrl !== undefined || c.rpcUrlEnv !== undefined, { message: "needs rpcUrl or rpcUrlEnv" });

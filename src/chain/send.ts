@@ -136,7 +136,7 @@ export async function waitForReceipt(
     }
     if (Date.now() > deadline) throw new Error(`no receipt for ${hash} after ${timeoutMs / 1000} s`);
     await sleep(delay, ctx.retry?.signal);
-    delay = Math.min(delay * 2, 2_000);
+    delay = Math.min(delay * 2, 500);
   }
 }
 

@@ -17,7 +17,7 @@ import { runKeeper } from "../keeper/keeper.js";
 import { readKeeperState } from "../keeper/readState.js";
 import { readSnapshot } from "../keeper/snapshot.js";
 import { reservedForQueue } from "../keeper/decide.js";
-import { formatPlan, loadAvsDataFile, plan as makePlan, planToJson } from "../strategy/index.js";
+import { formatPlan, loadAvsDataFile, plan as makePlan, planToJson, type EngineParams } from "../strategy/index.js";
 import { makeContext, makeLogger, type CliContext, type GlobalOptions } from "./context.js";
 
 const program = new Command()
@@ -166,7 +166,7 @@ program
     if (!existsSync(file)) throw new ConfigError(`no AVS data file at ${file}`);
     const state = await readKeeperState(ctx.publicClient, { deployment: ctx.deployment });
     const snapshot = await readSnapshot(ctx.publicClient, { deployment: ctx.deployment, state, reserved: reservedForQueue(state) });
-    const p = await makePlan(snapshot, await loadAvsDataFile(file));
+    const p = await makePlan(snapshot, await loadAvsDataFile(file), (ctx.network.engine ?? {}) as Partial<EngineParams>);
     if (ctx.json) process.stdout.write(planToJson(p) + "\n");
     else process.stdout.write(formatPlan(p) + "\n");
   });
@@ -178,7 +178,9 @@ program
   .option("--dry-run", "simulate every action with eth_call, send nothing")
   .option("--no-rebalance", "skip the strategy engine")
   .option("--poll <seconds>", "seconds between cycles (default: the network's pollIntervalSeconds)")
-  .action(async (o: { once?: boolean; dryRun?: boolean; rebalance: boolean; poll?: string }) => {
+  .option("--rewards-dir <dir>", "directory of EigenLayer distribution files (default: the network's rewardsDir)")
+  .option("--avs-data <file>", "AVS data file for rebalancing (default: the network's avsDataFile)")
+  .action(async (o: { once?: boolean; dryRun?: boolean; rebalance: boolean; poll?: string; rewardsDir?: string; avsData?: string }) => {
     const ctx = await makeContext(globals());
     const { key, source } = requirePrivateKey(ctx.network, "TRELLIS_KEEPER_KEY");
     const account = accountFromKey(key);
@@ -196,11 +198,12 @@ program
       deployment: ctx.deployment,
       log: ctx.log,
       gasPriceCap: ctx.network.gasPriceCap,
-      rewardsDir: ctx.network.rewardsPath,
-      avsDataFile: ctx.network.avsDataPath,
+      rewardsDir: o.rewardsDir ?? ctx.network.rewardsPath,
+      avsDataFile: o.avsData ?? ctx.network.avsDataPath,
       finalizeBatch: ctx.network.finalizeBatch,
       dryRun: o.dryRun ?? false,
       rebalance: o.rebalance,
+      engineParams: (ctx.network.engine ?? {}) as Partial<EngineParams>,
       once: o.once ?? false,
       pollIntervalSeconds: o.poll ? Number(o.poll) : ctx.network.pollIntervalSeconds,
       signal: controller.signal,

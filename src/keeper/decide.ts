@@ -51,19 +51,38 @@ export function reservedForQueue(state: KeeperState): Map<Address, bigint> {
 
 export type WithdrawalPick = { delegator: Address; asset: Address; strategy: Address; amount: bigint; withdrawableShares: bigint; depositShares: bigint };
 
-/** Splits a shortfall over the delegators holding the most of the strategy, largest first. */
+/**
+ * Which delegators withdraw for a shortfall, and how much each. The split is a function of the need and of
+ * each delegator's holding counted with what it already has in flight (largest first), so it comes out the
+ * same whether computed once or again after a crash halfway through queueing: a restart queues exactly the
+ * part not yet queued.
+ */
 export function pickWithdrawals(state: KeeperState, shortfall: Shortfall): WithdrawalPick[] {
+  const gap = shortfall.need - shortfall.idle;
+  if (gap <= 0n || shortfall.shortfall === 0n) return [];
+  // Margin: LST share rounding (stETH 1-2 wei) and strategy share conversions round against us.
+  let left = gap + gap / 10_000n + 1_000n;
+  const inFlightOf = (delegator: Address) =>
+    state.queued
+      .filter((q) => q.delegator === delegator)
+      .reduce((s, q) => s + q.withdrawal.strategies.reduce((t, st, k) => (st === shortfall.strategy ? t + q.underlying[k]! : t), 0n), 0n);
   const holders = state.delegators
-    .map((d) => ({ d, p: d.positions.find((p) => p.strategy === shortfall.strategy) }))
-    .filter((x) => x.p && x.p.underlying > 0n)
-    .sort((a, b) => (b.p!.underlying > a.p!.underlying ? 1 : b.p!.underlying < a.p!.underlying ? -1 : a.d.address < b.d.address ? -1 : 1));
+    .map((d) => {
+      const p = d.positions.find((x) => x.strategy === shortfall.strategy);
+      const inFlight = inFlightOf(d.address);
+      return { d, p, inFlight, total: (p?.underlying ?? 0n) + inFlight };
+    })
+    .filter((x) => x.total > 0n)
+    .sort((a, b) => (b.total > a.total ? 1 : b.total < a.total ? -1 : a.d.address < b.d.address ? -1 : 1));
   const picks: WithdrawalPick[] = [];
-  let left = shortfall.shortfall;
-  for (const { d, p } of holders) {
+  for (const h of holders) {
     if (left <= 0n) break;
-    const amount = left < p!.underlying ? left : p!.underlying;
-    picks.push({ delegator: d.address, asset: shortfall.asset, strategy: shortfall.strategy, amount, withdrawableShares: p!.withdrawableShares, depositShares: p!.depositShares });
-    left -= amount;
+    const share = left < h.total ? left : h.total;
+    left -= share;
+    const toQueue = share - h.inFlight;
+    if (toQueue <= 0n || !h.p || h.p.underlying === 0n) continue;
+    const amount = toQueue < h.p.underlying ? toQueue : h.p.underlying;
+    picks.push({ delegator: h.d.address, asset: shortfall.asset, strategy: shortfall.strategy, amount, withdrawableShares: h.p.withdrawableShares, depositShares: h.p.depositShares });
   }
   return picks;
 }

@@ -159,6 +159,7 @@ export async function runKeeperCycle(opts: KeeperOptions): Promise<CycleReport> 
         need: s.need,
         idle: s.idle,
         inFlight: s.inFlight,
+        reason: "withdrawal queue",
       });
     }
   }
