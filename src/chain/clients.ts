@@ -1,6 +1,25 @@
 // viem clients for a network: one public client (reads, simulation, receipts) and, with a key, a signer.
 import { createPublicClient, defineChain, http, type Chain, type PublicClient, type Transport } from "viem";
 import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
+import { withRetry, type RetryOptions } from "./retry.js";
+
+/** Methods that must not be retried blindly at the transport level (the sender retries them knowingly). */
+const NOT_RETRIED = new Set(["eth_sendRawTransaction", "eth_sendTransaction"]);
+
+/**
+ * Retries every read-only JSON-RPC request with backoff on RPC and network errors (never on a revert), so any
+ * code reading through the client, the strategy engine's snapshot included, survives a flaky node.
+ */
+export function retryingTransport(base: Transport, options: RetryOptions = {}): Transport {
+  return (config) => {
+    const inner = base(config);
+    const request = (async (args: { method: string; params?: unknown }, opts?: unknown) =>
+      NOT_RETRIED.has(args.method)
+        ? inner.request(args as never, opts as never)
+        : withRetry(() => inner.request(args as never, opts as never), { retries: 8, baseDelayMs: 20, maxDelayMs: 1_000, ...options })) as typeof inner.request;
+    return { ...inner, request };
+  };
+}
 
 export type ChainClients = { publicClient: PublicClient<Transport, Chain>; chain: Chain };
 
@@ -12,6 +31,8 @@ export type CreateChainClientsParameters = {
   wrapTransport?: (transport: Transport) => Transport;
   /** viem's own HTTP retries; the keeper retries itself, so 0 by default. */
   httpRetryCount?: number;
+  /** Read retries at the transport (see `retryingTransport`); `false` turns them off. */
+  retry?: RetryOptions | false;
   pollingIntervalMs?: number;
 };
 
@@ -23,7 +44,8 @@ export function createChainClients(params: CreateChainClientsParameters): ChainC
     rpcUrls: { default: { http: [params.rpcUrl] } },
   });
   const base = http(params.rpcUrl, { retryCount: params.httpRetryCount ?? 0, timeout: 30_000 });
-  const transport = params.wrapTransport ? params.wrapTransport(base) : base;
+  const wrapped = params.wrapTransport ? params.wrapTransport(base) : base;
+  const transport = params.retry === false ? wrapped : retryingTransport(wrapped, params.retry);
   const publicClient = createPublicClient({ chain, transport, pollingInterval: params.pollingIntervalMs ?? 250 });
   return { publicClient, chain };
 }

@@ -10,7 +10,8 @@ export type RetryOptions = {
   signal?: AbortSignal | undefined;
 };
 
-export const isRetryable = (error: unknown): boolean => decodeRevert(error) === undefined && !(error instanceof StopError);
+export const isRetryable = (error: unknown): boolean =>
+  decodeRevert(error) === undefined && !(error instanceof StopError) && !/execution reverted|revert/i.test(String((error as Error)?.message ?? ""));
 
 /** Thrown when a stop was requested while waiting. */
 export class StopError extends Error {

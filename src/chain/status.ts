@@ -4,7 +4,7 @@ import type { Address } from "viem";
 import { trETHAbi } from "../abi/generated/index.js";
 import type { Deployment } from "../devnet/deployment.js";
 import { readKeeperState, type Client, type KeeperState } from "../keeper/readState.js";
-import { readSnapshot } from "../keeper/snapshot.js";
+import { snapshot as readSnapshot } from "../strategy/snapshot.js";
 import type { Snapshot } from "../strategy/types.js";
 
 const WAD = 10n ** 18n;
@@ -52,21 +52,32 @@ export function exposures(snapshot: Snapshot): { perSet: Map<string, bigint>; to
 
 export async function readStatus(client: Client, deployment: Deployment, state?: KeeperState): Promise<Status> {
   const st = state ?? (await readKeeperState(client, { deployment }));
-  const snapshot = await readSnapshot(client, { deployment, state: st });
+  const snapshot = await readSnapshot(client, { deployment, blockNumber: st.blockNumber });
   const tvl = st.totalAssets;
   const capOf = (bps: number) => (tvl * BigInt(bps)) / 10_000n;
   const { perSet, total } = exposures(snapshot);
-  const operatorSets: ExposureRow[] = snapshot.limits.operatorSetCapBps.map((c) => {
-    const key = `${c.avs.toLowerCase()}/${c.operatorSetId}`;
-    return { key, avs: c.avs, operatorSetId: c.operatorSetId, exposure: perSet.get(key) ?? 0n, cap: capOf(c.capBps), capBps: c.capBps };
+  // Every operator set Trellis can be exposed to: the deployment's and any an operator allocates to.
+  const sets = new Map<string, { avs: Address; operatorSetId: number }>();
+  for (const a of deployment.avss) for (const id of a.operatorSetIds) sets.set(`${a.address.toLowerCase()}/${id}`, { avs: a.address, operatorSetId: id });
+  for (const o of snapshot.operators) for (const a of o.allocations) sets.set(`${a.avs.toLowerCase()}/${a.operatorSetId}`, { avs: a.avs, operatorSetId: a.operatorSetId });
+  const setCap = (avs: Address, id: number) =>
+    snapshot.limits.operatorSetCapBps.find((c) => c.avs.toLowerCase() === avs.toLowerCase() && c.operatorSetId === id)?.capBps ?? snapshot.limits.defaultOperatorSetCapBps;
+  const avsCap = (avs: Address) => snapshot.limits.avsCapBps.find((c) => c.avs.toLowerCase() === avs.toLowerCase())?.capBps ?? snapshot.limits.defaultAvsCapBps;
+  const operatorSets: ExposureRow[] = [...sets].map(([key, s]) => {
+    const capBps = setCap(s.avs, s.operatorSetId);
+    return { key, avs: s.avs, operatorSetId: s.operatorSetId, exposure: perSet.get(key) ?? 0n, cap: capOf(capBps), capBps };
   });
-  const avs: ExposureRow[] = snapshot.limits.avsCapBps.map((c) => ({
-    key: c.avs.toLowerCase(),
-    avs: c.avs,
-    exposure: operatorSets.filter((s) => s.avs.toLowerCase() === c.avs.toLowerCase()).reduce((s, x) => s + x.exposure, 0n),
-    cap: capOf(c.capBps),
-    capBps: c.capBps,
-  }));
+  const avsAddrs = [...new Map([...sets.values()].map((s) => [s.avs.toLowerCase(), s.avs])).values()];
+  const avs: ExposureRow[] = avsAddrs.map((a) => {
+    const capBps = avsCap(a);
+    return {
+      key: a.toLowerCase(),
+      avs: a,
+      exposure: operatorSets.filter((s) => s.avs.toLowerCase() === a.toLowerCase()).reduce((t, x) => t + x.exposure, 0n),
+      cap: capOf(capBps),
+      capBps,
+    };
+  });
   const operators: OperatorRow[] = snapshot.delegators.map((d) => {
     const active = d.stake.reduce((s, x) => s + x.active, 0n);
     const queued = d.stake.reduce((s, x) => s + x.queued, 0n);

@@ -15,8 +15,7 @@ import { devnetAccount } from "../devnet/accounts.js";
 import { createSim } from "../demo/sim.js";
 import { runKeeper } from "../keeper/keeper.js";
 import { readKeeperState } from "../keeper/readState.js";
-import { readSnapshot } from "../keeper/snapshot.js";
-import { reservedForQueue } from "../keeper/decide.js";
+import { snapshotForPlanner } from "../keeper/plannerSnapshot.js";
 import { formatPlan, loadAvsDataFile, plan as makePlan, planToJson, type EngineParams } from "../strategy/index.js";
 import { makeContext, makeLogger, type CliContext, type GlobalOptions } from "./context.js";
 
@@ -165,7 +164,7 @@ program
     const file = o.avsData ?? ctx.network.avsDataPath;
     if (!existsSync(file)) throw new ConfigError(`no AVS data file at ${file}`);
     const state = await readKeeperState(ctx.publicClient, { deployment: ctx.deployment });
-    const snapshot = await readSnapshot(ctx.publicClient, { deployment: ctx.deployment, state, reserved: reservedForQueue(state) });
+    const snapshot = await snapshotForPlanner(ctx.publicClient, { deployment: ctx.deployment, state });
     const p = await makePlan(snapshot, await loadAvsDataFile(file), (ctx.network.engine ?? {}) as Partial<EngineParams>);
     if (ctx.json) process.stdout.write(planToJson(p) + "\n");
     else process.stdout.write(formatPlan(p) + "\n");

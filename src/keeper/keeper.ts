@@ -20,13 +20,12 @@ import {
   depositSharesFor,
   maturedWithdrawals,
   pickWithdrawals,
-  reservedForQueue,
   shouldSync,
   withdrawalShortfalls,
 } from "./decide.js";
 import { findRewardClaims } from "./rewards.js";
 import { readKeeperState, type Client, type KeeperState } from "./readState.js";
-import { readSnapshot } from "./snapshot.js";
+import { snapshotForPlanner } from "./plannerSnapshot.js";
 
 export type KeeperOptions = {
   publicClient: Client;
@@ -213,7 +212,7 @@ export async function runKeeperCycle(opts: KeeperOptions): Promise<CycleReport> 
 
 async function planFromChain(opts: KeeperOptions, state: KeeperState): Promise<Plan> {
   const avsData = await loadAvsDataFile(opts.avsDataFile!);
-  const snapshot = await readSnapshot(opts.publicClient, { deployment: opts.deployment, state, reserved: reservedForQueue(state) });
+  const snapshot = await snapshotForPlanner(opts.publicClient, { deployment: opts.deployment, state });
   return makePlan(snapshot, avsData, opts.engineParams ?? {});
 }
 

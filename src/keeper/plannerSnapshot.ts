@@ -1,0 +1,26 @@
+// The strategy engine's Snapshot (src/strategy/snapshot.ts) at the keeper's block, with the idle assets
+// that unfinalized withdrawal requests need taken out of the buffer the planner may allocate.
+import type { Address } from "viem";
+import type { Deployment } from "../devnet/deployment.js";
+import { snapshot } from "../strategy/snapshot.js";
+import type { Snapshot } from "../strategy/types.js";
+import { reservedForQueue } from "./decide.js";
+import type { Client, KeeperState } from "./readState.js";
+
+const WAD = 10n ** 18n;
+
+export async function snapshotForPlanner(client: Client, params: { deployment: Deployment; state: KeeperState }): Promise<Snapshot> {
+  const s = await snapshot(client, { deployment: params.deployment, blockNumber: params.state.blockNumber });
+  return withReserve(s, params.state, reservedForQueue(params.state));
+}
+
+/** `s` with `reserved` idle units per asset removed from the vault's buffer. */
+export function withReserve(s: Snapshot, state: KeeperState, reserved: Map<Address, bigint>): Snapshot {
+  const idle = s.vault.idle.map((i) => {
+    const asset = state.assets.find((a) => a.strategy.toLowerCase() === i.strategy.toLowerCase());
+    const units = asset ? reserved.get(asset.asset) ?? 0n : 0n;
+    const value = asset ? (units * asset.price) / WAD : 0n;
+    return { ...i, ethValue: i.ethValue > value ? i.ethValue - value : 0n };
+  });
+  return { ...s, vault: { ...s.vault, idle, liquidBuffer: idle.reduce((t, i) => t + i.ethValue, 0n) } };
+}
