@@ -143,6 +143,7 @@ contract LifecycleTest is BaseTest, RewardsTreeBuilder {
         // Holders got the rise less the fee.
         assertApproxEqAbs(vault.rate() - rateBefore, (rise - fee) * 1e18 / (supply + 1e9), 2);
         assertEq(vault.lastSyncTimestamp(), block.timestamp);
+        _checkRateFeed();
 
         // A second sync in the same block finds nothing to apply and mints nothing.
         _sync();
@@ -240,6 +241,7 @@ contract LifecycleTest is BaseTest, RewardsTreeBuilder {
         assertEq(vault.totalAssets(), vault.measureTotalAssets());
         assertEq(trETH.balanceOf(treasury), treasuryShares);
         assertEq(vault.rate(), (vault.totalAssets() + 1e9) * 1e18 / (supply + 1e9));
+        _checkRateFeed();
     }
 
     function _completeFinalizeAndClaim() internal {
@@ -281,6 +283,15 @@ contract LifecycleTest is BaseTest, RewardsTreeBuilder {
         assertEq(
             trETH.balanceOf(alice) + trETH.balanceOf(bob) + trETH.balanceOf(treasury), trETH.totalSupply()
         );
+    }
+
+    /// @dev Integrators read the same rate through the Chainlink-style feed, stamped with the last sync.
+    function _checkRateFeed() internal view {
+        (uint80 roundId, int256 answer,, uint256 updatedAt, uint80 answeredInRound) = d.rateFeed.latestRoundData();
+        assertEq(uint256(answer), vault.rate());
+        assertEq(updatedAt, vault.lastSyncTimestamp());
+        assertEq(roundId, vault.syncCount() + 1);
+        assertEq(answeredInRound, roundId);
     }
 
     // ---------------------------------------------------------------- rewards tree

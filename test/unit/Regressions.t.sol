@@ -280,9 +280,9 @@ contract RegressionsTest is BaseTest {
 
     // ---------------------------------------------------------------- re-entrancy
 
-    /// @dev A hostile token listed as an asset re-enters deposit from its transferFrom: refused.
-    function test_reentrantToken_cannotReenterDeposit() public {
-        ReentrantToken__Mock token = new ReentrantToken__Mock();
+    /// @dev Lists a hostile token as an asset (priced 1:1, with a placeholder strategy that holds nothing).
+    function _listReentrantToken() internal returns (ReentrantToken__Mock token) {
+        token = new ReentrantToken__Mock();
         registry.addAsset(
             address(token),
             IAssetRegistry.AssetConfig({
@@ -295,6 +295,11 @@ contract RegressionsTest is BaseTest {
                 rebasing: false
             })
         );
+    }
+
+    /// @dev A hostile token listed as an asset re-enters deposit from its transferFrom: refused.
+    function test_reentrantToken_cannotReenterDeposit() public {
+        ReentrantToken__Mock token = _listReentrantToken();
         token.mint(attacker, 10 ether);
 
         token.arm(address(vault), abi.encodeCall(IVault.deposit, (address(token), 5 ether, 0, attacker)));
@@ -309,6 +314,29 @@ contract RegressionsTest is BaseTest {
         token.arm(address(0), "");
         vm.prank(attacker);
         assertEq(vault.deposit(address(token), 1 ether, 0, attacker), 1 ether);
+    }
+
+    /// @dev The same token re-enters claim from the queue's payout transfer: refused, and the request stays
+    /// claimable once.
+    function test_reentrantToken_cannotReenterClaim() public {
+        ReentrantToken__Mock token = _listReentrantToken();
+        token.mint(attacker, 10 ether);
+        vm.startPrank(attacker);
+        token.approve(address(vault), 10 ether);
+        vault.deposit(address(token), 10 ether, 0, attacker);
+        vm.stopPrank();
+        uint256 id = _request(attacker, 4 ether, address(token));
+        _finalize();
+
+        token.arm(address(queue), abi.encodeCall(IWithdrawalQueue.claim, (id)));
+        vm.prank(attacker);
+        vm.expectRevert(ReentrancyGuardTransient.ReentrancyGuardReentrantCall.selector);
+        queue.claim(id);
+
+        token.arm(address(0), "");
+        vm.prank(attacker);
+        assertEq(queue.claim(id), 4 ether);
+        assertEq(token.balanceOf(attacker), 4 ether);
     }
 
     // ---------------------------------------------------------------- queued shares
