@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rewardsCoordinatorAbi, vaultAbi, withdrawalQueueAbi } from "../../src/abi/generated/index.js";
 import { createChainClients } from "../../src/chain/clients.js";
 import { silentLogger } from "../../src/chain/log.js";
+import { simulateCall } from "../../src/chain/send.js";
 import { devnetAccount, DEVNET_KEY_INDEX } from "../../src/devnet/accounts.js";
 import { projectRoot } from "../../src/devnet/anvil.js";
 import { createSim, type Sim } from "../../src/demo/sim.js";
@@ -279,5 +280,28 @@ describe("keeper on the devnet", () => {
       await untilQuiet(keeperOptions(clean));
     });
     expect(await endState()).toEqual(baseline);
+  });
+
+  it("shows reverts as the contract's named error, also from nested calls and the AccessManager", async () => {
+    await resetToSnapshot();
+    const d = devnet.deployment;
+    const ctx = (index: number) => ({ publicClient: clean.publicClient, account: devnetAccount(index) as never, log: silentLogger, gasPriceCap: parseEther("0.000001") });
+    const vaultCall = (functionName: string, args: readonly unknown[]) => ({ address: d.trellis.vault, abi: vaultAbi as Abi, functionName, args });
+    // OpenZeppelin AccessManager: a user is not the keeper.
+    const unauthorized = await simulateCall(ctx(DEVNET_KEY_INDEX.users[0]), vaultCall("sync", []));
+    expect(unauthorized.ok ? undefined : unauthorized.revert.errorName).toBe("AccessManagedUnauthorized");
+    expect(unauthorized.ok ? "" : unauthorized.revert.text).toContain(devnetAccount(DEVNET_KEY_INDEX.users[0]).address);
+    // A RiskRegistry limit, raised inside Vault.allocate: everything idle into one operator.
+    const st = await readKeeperState(clean.publicClient, { deployment: d });
+    const stEth = sim.token("stETH");
+    const tooMuch = await simulateCall(ctx(DEVNET_KEY_INDEX.keeper), vaultCall("allocate", [st.delegators[0]!.address, stEth, st.idle.get(stEth)!]));
+    expect(tooMuch.ok).toBe(false);
+    if (!tooMuch.ok) {
+      expect(["OperatorCapExceeded", "AvsExposureCapExceeded", "OperatorSetExposureCapExceeded", "LiquidBufferTooLow"]).toContain(tooMuch.revert.errorName);
+      expect(tooMuch.revert.args.length).toBeGreaterThan(1);
+    }
+    // The vault's own error with its arguments.
+    const idle = await simulateCall(ctx(DEVNET_KEY_INDEX.keeper), vaultCall("allocate", [st.delegators[0]!.address, stEth, st.idle.get(stEth)! + 1n]));
+    expect(idle.ok ? "" : idle.revert.text).toBe(`InsufficientIdle(${stEth}, ${st.idle.get(stEth)!}, ${st.idle.get(stEth)! + 1n})`);
   });
 });
