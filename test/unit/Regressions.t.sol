@@ -149,6 +149,28 @@ contract RegressionsTest is BaseTest {
         assertLe(vault.rate(), 1e18 + 1e18 * APR_BPS * elapsed / (10_000 * 365 days) + 1);
     }
 
+    /// @dev An LST's own rate jumping (a manipulated or faulty oracle, inside the registry bounds) moves the
+    /// trETH rate by at most the APR bound per elapsed time, whatever the jump.
+    function testFuzz_lstRateJump_cappedByAprBound(uint256 newRate, uint256 elapsed) public {
+        newRate = bound(newRate, 1.1e18, 2e18);
+        elapsed = bound(elapsed, 1, 365 days);
+        _deposit(alice, address(rETH), 100 ether);
+        _allocate(1, address(rETH), 50 ether);
+        skip(1 days);
+        _sync();
+        uint256 rateBefore = vault.rate();
+        uint256 totalBefore = vault.totalAssets();
+
+        rETH.setExchangeRate(newRate);
+        skip(elapsed);
+        _sync();
+        uint256 measuredRise = vault.measureTotalAssets() - totalBefore;
+        uint256 rise = _maxRise(totalBefore, elapsed);
+        if (measuredRise < rise) rise = measuredRise;
+        assertEq(vault.totalAssets(), totalBefore + rise);
+        assertLe(vault.rate(), rateBefore + rateBefore * APR_BPS * elapsed / (10_000 * 365 days) + 1);
+    }
+
     // ---------------------------------------------------------------- withdrawal value locked at the wrong time
 
     /// @dev Requested, then slashed, then finalized: the request bears the loss (finalize syncs first, so nobody
