@@ -125,6 +125,13 @@ export function table(head: string[], rows: string[][]): string {
   return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
+/** AVS names from an AVS data file: the part of each operator set's name before the first comma. */
+export function avsNames(avsData: { operatorSets: { avs: string; name?: string | undefined }[] }): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of avsData.operatorSets) if (s.name && !out.has(s.avs.toLowerCase())) out.set(s.avs.toLowerCase(), s.name.split(",")[0]!.trim());
+  return out;
+}
+
 export function formatStatus(s: Status, names?: { avs?: Map<string, string> }): string {
   const pct = (a: bigint, b: bigint) => (b === 0n ? "-" : `${(Number((a * 10_000n) / b) / 100).toFixed(1)}%`);
   const out: string[] = [];

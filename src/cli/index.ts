@@ -10,7 +10,7 @@ import { accountFromKey } from "../chain/clients.js";
 import { ConfigError, requirePrivateKey } from "../chain/config.js";
 import { describeError } from "../chain/errors.js";
 import { sendCall } from "../chain/send.js";
-import { eth, formatStatus, readStatus, statusToJson } from "../chain/status.js";
+import { avsNames, eth, formatStatus, readStatus, statusToJson } from "../chain/status.js";
 import { devnetAccount } from "../devnet/accounts.js";
 import { createSim } from "../demo/sim.js";
 import { runKeeper } from "../keeper/keeper.js";
@@ -152,7 +152,8 @@ program
   .action(async () => {
     const ctx = await makeContext(globals());
     const s = await readStatus(ctx.publicClient, ctx.deployment);
-    ctx.out(formatStatus(s), statusToJson(s));
+    const names = existsSync(ctx.network.avsDataPath) ? avsNames(await loadAvsDataFile(ctx.network.avsDataPath)) : undefined;
+    ctx.out(formatStatus(s, { avs: names }), statusToJson(s));
   });
 
 program

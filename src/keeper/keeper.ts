@@ -3,7 +3,7 @@
 // sync the rate, finalize the queue, queue EigenLayer withdrawals for what the queue still needs, rebalance.
 // Nothing is remembered between cycles, so a crash at any point is safe to restart.
 import { existsSync } from "node:fs";
-import type { Abi, Address, Hash } from "viem";
+import { parseEventLogs, type Abi, type Hash } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import { strategyBaseAbi, vaultAbi, withdrawalQueueAbi } from "../abi/generated/index.js";
 import { describeError } from "../chain/errors.js";
@@ -56,6 +56,15 @@ export type ActionRecord = {
   details: Record<string, unknown>;
 };
 
+const EXPECTED_EVENT: Record<ActionKind, string> = {
+  claimRewards: "RewardsClaimed",
+  completeWithdrawal: "DelegatorWithdrawalCompleted",
+  sync: "RateSynced",
+  finalize: "WithdrawalFinalized",
+  queueWithdrawal: "DelegatorWithdrawalQueued",
+  allocate: "Allocated",
+};
+
 export type CycleReport = { blockNumber: bigint; actions: ActionRecord[]; plan?: Plan | undefined; notes: string[] };
 
 export async function runKeeperCycle(opts: KeeperOptions): Promise<CycleReport> {
@@ -75,6 +84,14 @@ export async function runKeeperCycle(opts: KeeperOptions): Promise<CycleReport> 
     const res = await sendCall(send, call);
     const rec: ActionRecord = { kind, status: res.status, details };
     if (res.status === "confirmed" || res.status === "reverted") rec.hash = res.hash;
+    if (res.status === "confirmed") {
+      // Check the result: the event the action must emit, from the contract it must come from.
+      const events = parseEventLogs({ abi: [...vaultAbi, ...withdrawalQueueAbi] as Abi, logs: res.receipt.logs, strict: false });
+      const want = EXPECTED_EVENT[kind];
+      const seen = events.filter((e) => e.eventName === want).length;
+      details.events = seen;
+      if (seen === 0) log.warn(`${kind} confirmed without its ${want} event`, { hash: res.hash });
+    }
     if (res.status === "rejected") rec.error = res.revert.text;
     if (res.status === "reverted") rec.error = res.revert?.text ?? "reverted (reason unknown)";
     if (res.status === "skipped") rec.error = res.reason;
@@ -143,7 +160,14 @@ export async function runKeeperCycle(opts: KeeperOptions): Promise<CycleReport> 
   state = await read();
   for (const s of withdrawalShortfalls(state)) {
     if (s.shortfall === 0n) continue;
-    for (const pick of pickWithdrawals(state, s)) {
+    const picks = pickWithdrawals(state, s);
+    const restaked = state.delegators.reduce((t, d) => t + (d.positions.find((p) => p.strategy === s.strategy)?.underlying ?? 0n), 0n);
+    if (s.idle + s.inFlight + restaked < s.need) {
+      // FIFO: until this is funded, every request behind it waits too.
+      log.warn("withdrawal queue needs more of an asset than Trellis holds", { asset: s.symbol, need: s.need, idle: s.idle, inFlight: s.inFlight, restaked });
+      notes.push(`queue needs ${s.need} ${s.symbol}, Trellis holds ${s.idle + s.inFlight + restaked}`);
+    }
+    for (const pick of picks) {
       const wShares = await withRetry(
         () => publicClient.readContract({ address: pick.strategy, abi: strategyBaseAbi, functionName: "underlyingToSharesView", args: [pick.amount] }),
         retry,
