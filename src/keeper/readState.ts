@@ -8,6 +8,7 @@ import {
   vaultAbi,
   withdrawalQueueAbi,
 } from "../abi/generated/index.js";
+import { decodeRevert } from "../chain/errors.js";
 import { withRetry, type RetryOptions } from "../chain/retry.js";
 import type { Deployment } from "../devnet/deployment.js";
 
@@ -81,7 +82,12 @@ export async function readKeeperState(client: Client, params: ReadStateParameter
   const assets: AssetInfo[] = await Promise.all(
     assetAddrs.map(async (asset) => {
       const config = await readAt<{ strategy: Address; rebasing: boolean }>(registry, assetRegistryAbi, "getAssetConfig", [asset]);
-      const price = await readAt<bigint>(registry, assetRegistryAbi, "price", [asset]);
+      // An LST whose price is outside its bounds (or unpriceable, e.g. no supply yet) is valued at 0 here: the
+      // vault refuses deposits of it, and the keeper goes on with everything else.
+      const price = await readAt<bigint>(registry, assetRegistryAbi, "price", [asset]).catch((e: unknown) => {
+        if (decodeRevert(e)) return 0n;
+        throw e;
+      });
       const symbol = deployment.assets.find((a) => a.token.toLowerCase() === asset.toLowerCase())?.symbol ?? asset.slice(0, 8);
       return { asset, symbol, strategy: config.strategy, rebasing: config.rebasing, price };
     }),
@@ -150,7 +156,7 @@ export async function readKeeperState(client: Client, params: ReadStateParameter
     const now = await readAt<bigint>(vault, vaultAbi, "convertToAssets", [req.shares]);
     const value = now < req.valueAtRequest ? now : req.valueAtRequest;
     const price = assets.find((a) => a.asset === req.asset)?.price ?? WAD;
-    pending.push({ id, asset: req.asset, shares: req.shares, value, amount: (value * WAD) / price });
+    pending.push({ id, asset: req.asset, shares: req.shares, value, amount: price === 0n ? value : (value * WAD) / price });
   }
   return {
     blockNumber,
