@@ -85,8 +85,10 @@ contract OperatorDelegator is IOperatorDelegator, Initializable {
     {
         IERC20[] memory tokens = new IERC20[](1);
         tokens[0] = IERC20(token);
+        uint256 before = IERC20(token).balanceOf(address(this));
         delegationManager.completeQueuedWithdrawal(withdrawal, tokens, true);
-        amount = IERC20(token).balanceOf(address(this));
+        // Only what EigenLayer paid: a token someone sent here must not enter the vault's books.
+        amount = IERC20(token).balanceOf(address(this)) - before;
         IERC20(token).safeTransfer(msg.sender, amount);
         emit WithdrawalCompleted(delegationManager.calculateWithdrawalRoot(withdrawal), token, amount);
     }

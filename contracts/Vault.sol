@@ -282,6 +282,10 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
         bool[] memory rebasing = new bool[](n);
         for (uint256 i; i < n; ++i) {
             address token = address(claim.tokenLeaves[i].token);
+            // Each token's arrival is measured as a balance difference: a repeated token would be counted twice.
+            if (i != 0 && token <= address(claim.tokenLeaves[i - 1].token)) {
+                revert RewardTokensNotAscending(address(claim.tokenLeaves[i - 1].token), token);
+            }
             supported[i] = $.assetRegistry.isSupported(token);
             if (supported[i]) rebasing[i] = $.assetRegistry.getAssetConfig(token).rebasing;
             before[i] = _heldUnits(token, rebasing[i]);

@@ -5,8 +5,10 @@ import {IPriceAdapter} from "../interfaces/IPriceAdapter.sol";
 import {IStETH} from "../interfaces/lst/IStETH.sol";
 
 /// @title StEthAdapter
-/// @notice stETH is pooled ETH by shares: 1 stETH is 1 ETH of Lido's pool. The price is what 1e18 stETH's
-/// shares are worth, so Lido's share rounding (at most 1 wei here) is counted against the vault, never for it.
+/// @notice stETH is pooled ETH by shares: 1 stETH is 1 ETH of Lido's pool, so the price is exactly 1e18.
+/// Lido's share rounding is handled where balances are read: the vault keeps its idle stETH in Lido shares and
+/// converts them down. (Pricing a unit through a shares round trip would make the price flicker by 1-2 wei with
+/// every Lido mint and move the whole stETH position with it.)
 contract StEthAdapter is IPriceAdapter {
     IStETH public immutable stETH;
 
@@ -18,7 +20,7 @@ contract StEthAdapter is IPriceAdapter {
         return address(stETH);
     }
 
-    function price() external view returns (uint256) {
-        return stETH.getPooledEthByShares(stETH.getSharesByPooledEth(1e18));
+    function price() external pure returns (uint256) {
+        return 1e18;
     }
 }

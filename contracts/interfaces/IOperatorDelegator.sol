@@ -27,7 +27,7 @@ interface IOperatorDelegator {
     /// @dev The queued shares stay slashable and keep counting in `underlyingBalances` until completed.
     function queueWithdrawal(address strategy, uint256 depositShares) external returns (bytes32 withdrawalRoot);
 
-    /// @notice Completes a matured withdrawal as tokens and sends every token of `token` held here to the vault.
+    /// @notice Completes a matured withdrawal as tokens and sends what EigenLayer paid to the vault.
     /// Only the vault. Returns the amount sent.
     function completeWithdrawal(IDelegationManagerTypes.Withdrawal calldata withdrawal, address token)
         external

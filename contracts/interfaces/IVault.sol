@@ -38,6 +38,7 @@ interface IVault {
     error InsufficientIdle(address asset, uint256 idle, uint256 wanted);
     error FeeTooHigh(uint256 feeBps);
     error OnlyWithdrawalQueue(address caller);
+    error RewardTokensNotAscending(address previous, address token);
 
     event Deposited(
         address indexed sender, address indexed receiver, address indexed asset, uint256 amount, uint256 value, uint256 shares
@@ -109,6 +110,8 @@ interface IVault {
 
     /// @notice Claims `delegator`'s EigenLayer rewards (KEEPER). Rewards in a supported asset become idle
     /// and raise the rate at the next sync, where the fee is taken once; any other token goes to the treasury.
+    /// The claim's token leaves must be in strictly ascending token order (as EigenLayer's trees are built),
+    /// so no token is counted twice; otherwise `RewardTokensNotAscending`.
     function claimRewards(address delegator, IRewardsCoordinatorTypes.RewardsMerkleClaim calldata claim) external;
 
     /// @notice Sends `amount` idle `asset` to the withdrawal queue for finalized requests worth `value` ETH,

@@ -304,6 +304,8 @@ contract LifecycleTest is BaseTest, RewardsTreeBuilder {
         leaves = new IRewardsCoordinatorTypes.TokenTreeMerkleLeaf[](2);
         leaves[0] = IRewardsCoordinatorTypes.TokenTreeMerkleLeaf(IERC20(address(rETH)), earner == 0 ? REWARD_D0 : REWARD_D1);
         leaves[1] = IRewardsCoordinatorTypes.TokenTreeMerkleLeaf(IERC20(address(eigen)), earner == 0 ? EIGEN_D0 : EIGEN_D1);
+        // Token leaves in ascending token order, as EigenLayer builds its trees (and the vault requires).
+        if (address(eigen) < address(rETH)) (leaves[0], leaves[1]) = (leaves[1], leaves[0]);
         hashes = new bytes32[](2);
         for (uint256 i; i < 2; ++i) hashes[i] = rewards.calculateTokenLeafHash(leaves[i]);
     }
