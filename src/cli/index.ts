@@ -4,8 +4,8 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
-import { formatEther, maxUint256, parseEther, parseUnits, type Abi, type Address } from "viem";
-import { trETHAbi, vaultAbi, withdrawalQueueAbi, devnetRETHAbi } from "../abi/generated/index.js";
+import { erc20Abi, formatEther, maxUint256, parseEther, parseUnits, type Abi, type Address } from "viem";
+import { trETHAbi, vaultAbi, withdrawalQueueAbi } from "../abi/generated/index.js";
 import { accountFromKey } from "../chain/clients.js";
 import { ConfigError, requirePrivateKey } from "../chain/config.js";
 import { describeError } from "../chain/errors.js";
@@ -91,8 +91,8 @@ program
       await sim.mintLst(symbol, devnetAccount(index), amount);
     }
     const v = ctx.deployment.trellis.vault;
-    const allowance = (await ctx.publicClient.readContract({ address: asset, abi: devnetRETHAbi, functionName: "allowance", args: [user.address, v] })) as bigint;
-    if (allowance < amount) await userSend(ctx, key, { address: asset, abi: devnetRETHAbi as Abi, functionName: "approve", args: [v, maxUint256] });
+    const allowance = (await ctx.publicClient.readContract({ address: asset, abi: erc20Abi, functionName: "allowance", args: [user.address, v] })) as bigint;
+    if (allowance < amount) await userSend(ctx, key, { address: asset, abi: erc20Abi as Abi, functionName: "approve", args: [v, maxUint256] });
     const preview = (await ctx.publicClient.readContract({ address: v, abi: vaultAbi, functionName: "previewDeposit", args: [asset, amount] })) as bigint;
     const minShares = o.minShares ? parseEther(o.minShares) : (preview * 995n) / 1000n;
     const res = await userSend(ctx, key, { address: v, abi: vaultAbi as Abi, functionName: "deposit", args: [asset, amount, minShares, o.receiver ?? user.address] });

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import {
   createTestClient,
   createWalletClient,
+  erc20Abi,
   http,
   maxUint256,
   type Abi,
@@ -105,7 +106,7 @@ export function createSim(params: { publicClient: PublicClient<Transport, Chain>
     /** Approves and deposits; returns trETH minted. */
     async deposit(user: HDAccount, symbol: string, amount: bigint): Promise<bigint> {
       const asset = token(symbol);
-      await tx(user, asset, devnetRETHAbi as Abi, "approve", [d.trellis.vault, maxUint256]);
+      await tx(user, asset, erc20Abi as Abi, "approve", [d.trellis.vault, maxUint256]);
       const before = await read<bigint>(d.trellis.trETH, trETHAbi as Abi, "balanceOf", [user.address]);
       const preview = await read<bigint>(d.trellis.vault, vaultAbi as Abi, "previewDeposit", [asset, amount]);
       await tx(user, d.trellis.vault, vaultAbi as Abi, "deposit", [asset, amount, (preview * 999n) / 1000n, user.address]);
