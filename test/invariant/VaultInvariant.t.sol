@@ -10,9 +10,6 @@ import {IWithdrawalQueue} from "../../contracts/interfaces/IWithdrawalQueue.sol"
 /// yield and time (no slashing, no allocation: every asset stays idle, so finalization always has liquidity
 /// for some asset).
 contract VaultInvariantTest is BaseTest {
-    /// @dev Largest fall of the rate the stETH price's rounding can cause (see invariant_rateNeverFalls).
-    uint256 internal constant STETH_PRICE_DUST_RATE = 3;
-
     VaultHandler internal handler;
 
     function setUp() public override {
@@ -40,12 +37,11 @@ contract VaultInvariantTest is BaseTest {
         targetContract(address(handler));
     }
 
-    /// @dev (a) Without a loss event the rate never falls. The one tolerance: StEthAdapter's price is 1e18, 1e18-1 or
-    /// 1e18-2 depending on Lido's share rate, so a third party's stETH mint can lower the measured value of the
-    /// vault's stETH by up to 2 wei per ETH and a sync books it as a loss: at most 3 wei of rate (reported).
+    /// @dev (a) Without a loss event the rate never falls (stETH is priced at exactly 1e18, so Lido's share rate
+    /// moving with other people's mints cannot lower it).
     function invariant_rateNeverFalls() public view {
-        assertLe(handler.maxRateFall(), STETH_PRICE_DUST_RATE, "rate fell without a loss");
-        assertGe(vault.rate(), 1e18 - STETH_PRICE_DUST_RATE);
+        assertEq(handler.maxRateFall(), 0, "rate fell without a loss");
+        assertGe(vault.rate(), 1e18);
     }
 
     /// @dev (b) trETH is only held by the actors, the queue (escrow) and the treasury (fees).
@@ -83,10 +79,9 @@ contract VaultInvariantTest is BaseTest {
     }
 
     /// @dev What the vault holds covers its books: measured assets are never below total assets by more than
-    /// rounding dust (a rise above the APR bound waits in the measurement). The dust is the stETH price's
-    /// 2 wei per ETH of stETH held (see invariant_rateNeverFalls) plus a few wei of per-deposit flooring.
+    /// rounding dust (a rise above the APR bound waits in the measurement): a few wei of per-deposit flooring.
     function invariant_measuredCoversTotalAssets() public view {
-        uint256 dust = 2 * stETH.balanceOf(address(vault)) / 1e18 + 10;
+        uint256 dust = 10;
         assertGe(vault.measureTotalAssets() + dust, vault.totalAssets());
     }
 
