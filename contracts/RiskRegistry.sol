@@ -282,8 +282,9 @@ contract RiskRegistry is IRiskRegistry, AccessManagedUpgradeable, UUPSUpgradeabl
         address[] memory strategyAddrs = new address[](strategies.length);
         for (uint256 i; i < strategies.length; ++i) strategyAddrs[i] = address(strategies[i]);
         values = delegator.underlyingBalances(strategyAddrs);
-        // Exposure rounds up: a limit check must never under-count risk.
-        for (uint256 i; i < values.length; ++i) values[i] = Math.mulDiv(values[i], prices[i], 1e18, Math.Rounding.Ceil);
+        // Valued as the vault values its assets (rounded down), so a stake equal to the whole TVL is within a 100%
+        // cap; the exposures derived from it round up.
+        for (uint256 i; i < values.length; ++i) values[i] = Math.mulDiv(values[i], prices[i], 1e18);
     }
 
     function _indexOfSet(Exposure[] memory list, OperatorSet memory set) private pure returns (uint256) {

@@ -113,6 +113,13 @@ contract VaultAllocateTest is BaseTest {
         vault.allocate(delegators[0], address(stETH), 1); // 1 wei is less than one Lido share at 1.17 ETH/share
     }
 
+    /// @dev Regression: stake valued rounding up against a TVL rounded down made a 100% cap refuse a full allocation.
+    function testFuzz_allocate_everythingUnderA100PercentCap(uint256 amount) public {
+        _deposit(bob, address(rETH), bound(amount, 1e9, 1e24));
+        _allocate(1, address(rETH), vault.idleBalance(address(rETH)));
+        assertEq(vault.idleBalance(address(rETH)), 0);
+    }
+
     function test_addOperatorDelegator_oncePerOperator() public {
         vm.expectRevert(abi.encodeWithSelector(IVault.DelegatorAlreadyExists.selector, operators[0], delegators[0]));
         vault.addOperatorDelegator(operators[0]);
