@@ -88,7 +88,8 @@ export async function runKeeperCycle(opts: KeeperOptions): Promise<CycleReport> 
       // Check the result: the event the action must emit, from the contract it must come from.
       const events = parseEventLogs({ abi: [...vaultAbi, ...withdrawalQueueAbi] as Abi, logs: res.receipt.logs, strict: false });
       const want = EXPECTED_EVENT[kind];
-      const seen = events.filter((e) => e.eventName === want).length;
+      const from = (kind === "finalize" ? deployment.trellis.withdrawalQueue : vault).toLowerCase();
+      const seen = events.filter((e) => e.eventName === want && e.address.toLowerCase() === from).length;
       details.events = seen;
       if (seen === 0) log.warn(`${kind} confirmed without its ${want} event`, { hash: res.hash });
     }
