@@ -78,7 +78,8 @@ export function loadNetwork(params: LoadNetworkParameters): ResolvedNetwork {
     throw new ConfigError(`${file}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
   }
   const c = parsed.data;
-  const rpcUrl = params.rpcUrl ?? process.env.TRELLIS_RPC_URL ?? (c.rpcUrlEnv ? process.env[c.rpcUrlEnv] : undefined) ?? c.rpcUrl;
+  const env = (name: string) => process.env[name]?.trim() || undefined;
+  const rpcUrl = params.rpcUrl ?? env("TRELLIS_RPC_URL") ?? (c.rpcUrlEnv ? env(c.rpcUrlEnv) : undefined) ?? c.rpcUrl;
   if (!rpcUrl) throw new ConfigError(`missing environment variable ${c.rpcUrlEnv}: the RPC URL of ${c.name}`);
   return {
     ...c,
