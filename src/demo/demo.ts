@@ -193,7 +193,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<{ reportFile: str
     const summary = [
       table(
         ["week", "rate ETH/trETH", "TVL ETH", "actions", "events"],
-        points.map((p) => [String(p.week), p.rate.toFixed(6), p.tvl.toFixed(3), Object.entries(p.actions).map(([k, v]) => `${k}:${v}`).join(" "), p.events.join("; ").slice(0, 70)]),
+        points.map((p) => [String(p.week), p.rate.toFixed(6), p.tvl.toFixed(3), Object.entries(p.actions).map(([k, v]) => `${k}:${v}`).join(" "), p.events.join("; ").slice(0, 110)]),
       ),
       "",
       table(
