@@ -35,6 +35,7 @@ contract WithdrawalQueue is
         uint256 nextRequestId;
         uint256 nextToFinalize;
         mapping(uint256 requestId => Request) requests;
+        mapping(address asset => uint256) pendingUnits;
     }
 
     // keccak256(abi.encode(uint256(keccak256("trellis.WithdrawalQueue")) - 1)) & ~bytes32(uint256(0xff))
@@ -68,6 +69,13 @@ contract WithdrawalQueue is
         if (!$.assetRegistry.isSupported(asset)) revert AssetNotSupported(asset);
         uint256 value = $.vault.convertToAssets(shares);
         if (value == 0) revert ZeroAmount();
+        uint256 units = Math.mulDiv(value, WAD, $.assetRegistry.price(asset));
+        uint256 pending = $.pendingUnits[asset];
+        uint256 deposited = $.vault.depositedOf(asset);
+        if (pending + units > deposited) {
+            revert InsufficientAssetLiquidity(asset, deposited > pending ? deposited - pending : 0, units);
+        }
+        $.pendingUnits[asset] = pending + units;
         IERC20(address($.trETH)).safeTransferFrom(msg.sender, address(this), shares);
         requestId = $.nextRequestId++;
         $.requests[requestId] = Request({
@@ -78,7 +86,8 @@ contract WithdrawalQueue is
             payout: 0,
             requestedAt: uint40(block.timestamp),
             finalizedAt: 0,
-            claimed: false
+            claimed: false,
+            unitsAtRequest: units.toUint128()
         });
         _mint(receiver, requestId);
         emit WithdrawalRequested(requestId, receiver, asset, shares, value);
@@ -99,6 +108,7 @@ contract WithdrawalQueue is
             // FIFO: a request waits for liquidity, and so does everyone behind it.
             if (amount > vault.idleBalance(r.asset)) break;
             uint256 payout = vault.releaseToQueue(r.asset, amount, value, r.shares);
+            $.pendingUnits[r.asset] -= r.unitsAtRequest;
             r.valueFinalized = value.toUint128();
             r.payout = payout.toUint128();
             r.finalizedAt = uint40(block.timestamp);
@@ -148,6 +158,11 @@ contract WithdrawalQueue is
     /// @inheritdoc IWithdrawalQueue
     function nextToFinalize() external view returns (uint256) {
         return _s().nextToFinalize;
+    }
+
+    /// @inheritdoc IWithdrawalQueue
+    function pendingUnits(address asset) external view returns (uint256) {
+        return _s().pendingUnits[asset];
     }
 
     /// @inheritdoc IWithdrawalQueue

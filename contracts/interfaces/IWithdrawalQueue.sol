@@ -22,6 +22,8 @@ interface IWithdrawalQueue {
         uint40 requestedAt;
         uint40 finalizedAt;
         bool claimed;
+        /// @dev `valueAtRequest` in asset units at the request's price, reserved against the asset's net deposits.
+        uint128 unitsAtRequest;
     }
 
     error ZeroAmount();
@@ -32,6 +34,7 @@ interface IWithdrawalQueue {
     error RequestNotFinalized(uint256 requestId);
     error RequestAlreadyClaimed(uint256 requestId);
     error UnknownRequest(uint256 requestId);
+    error InsufficientAssetLiquidity(address asset, uint256 available, uint256 wanted);
 
     event WithdrawalRequested(
         uint256 indexed requestId, address indexed owner, address indexed asset, uint256 shares, uint256 valueAtRequest
@@ -41,6 +44,9 @@ interface IWithdrawalQueue {
 
     /// @notice Escrows `shares` trETH from the caller and mints request NFT `requestId` to `receiver`, to be
     /// paid in `asset`.
+    /// @dev Requests in one asset are bounded by its net deposits less what earlier open requests reserved
+    /// (`InsufficientAssetLiquidity`), so a request the vault can never pay in that asset cannot block the FIFO
+    /// queue for everyone behind it.
     function requestWithdrawal(uint256 shares, address asset, address receiver) external returns (uint256 requestId);
 
     /// @notice Syncs the vault's rate, then finalizes up to `maxRequests` requests in FIFO order while the
@@ -57,6 +63,9 @@ interface IWithdrawalQueue {
 
     /// @notice Id of the oldest request not yet finalized (== nextRequestId when none).
     function nextToFinalize() external view returns (uint256);
+
+    /// @notice Asset units reserved by requests not yet finalized.
+    function pendingUnits(address asset) external view returns (uint256);
 
     /// @notice What claiming `requestId` pays now, in asset units (0 before finalization).
     function claimableAmount(uint256 requestId) external view returns (uint256);

@@ -93,9 +93,9 @@ contract WithdrawalQueueTest is BaseTest {
         uint256 totalBefore = vault.totalAssets();
         uint256 rateBefore = vault.rate();
         for (uint256 i; i < 3; ++i) {
-            // Each asks for the asset it brought; one worth more than that asset's idle balance waits, and so
-            // does everyone behind it.
-            ids[i] = _request(users[i], trETH.balanceOf(users[i]), chosen[i]);
+            // Each asks for the asset it brought, as much as that asset can pay (yield on another asset may have
+            // made its trETH worth more than the units it brought: the queue refuses what could never be paid).
+            ids[i] = _request(users[i], _payableShares(users[i], chosen[i]), chosen[i]);
         }
         _finalize(3);
         uint256 paidValue;
@@ -111,13 +111,26 @@ contract WithdrawalQueueTest is BaseTest {
         assertGe(vault.measureTotalAssets() + 8, vault.totalAssets());
     }
 
+    /// @dev The most of `user`'s trETH whose value the queue accepts in `asset` now.
+    function _payableShares(address user, address asset) internal view returns (uint256) {
+        uint256 units = vault.depositedOf(asset) - queue.pendingUnits(asset);
+        uint256 value = units * registry.price(asset) / 1e18;
+        // The vault's own conversion, rounded down, so the request's value never exceeds `value`.
+        uint256 shares = value * (vault.effectiveSupply() + 1e9) / (vault.totalAssets() + 1e9);
+        uint256 balance = trETH.balanceOf(user);
+        return shares < balance ? shares : balance;
+    }
+
     // ---------------------------------------------------------------- FIFO
 
     /// @dev finalize(k) finalizes exactly the oldest requests it can pay, up to k, and stops at the first one
     /// it cannot pay, even when a later, smaller one would fit.
     function testFuzz_finalize_isFifo(uint256[6] memory sizes, uint256 liquidity, uint256 maxRequests) public {
-        // Bob's osETH backs the trETH; alice's rETH is the only rETH liquidity.
+        // Bob's osETH backs the trETH; carol's rETH is restaked (it backs the requests but is not idle);
+        // alice's rETH is the only idle rETH liquidity.
         _deposit(bob, address(osETH), 1_000_000 ether);
+        _deposit(carol, address(rETH), 3_000 ether);
+        _allocate(0, address(rETH), 3_000 ether);
         liquidity = bound(liquidity, 1 ether, 1_000 ether);
         _deposit(alice, address(rETH), liquidity);
         maxRequests = bound(maxRequests, 0, 8);
