@@ -48,6 +48,9 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
         mapping(address delegator => bool) isDelegator;
         mapping(address operator => address delegator) delegatorOf;
         mapping(address asset => AssetBalance) balances;
+        /// @dev The highest rate after any sync: the fee is charged only on a rise above it, so recovering
+        /// from a loss (a slash reversed, an LST re-pegging) is never charged as new yield.
+        uint256 feeHighWaterRate;
     }
 
     /// @dev One slot per asset.
@@ -86,6 +89,7 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
         $.delegatorBeacon = delegatorBeacon_;
         $.treasury = treasury_;
         $.lastSync = uint64(block.timestamp);
+        $.feeHighWaterRate = WAD;
         _setSyncParams(syncParams_);
     }
 
@@ -163,7 +167,7 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
             // Whatever is above the bound stays in the measurement and is applied by later syncs.
             uint256 rise = Math.min(measured - oldTotalAssets, maxRise);
             newTotalAssets = oldTotalAssets + rise;
-            uint256 fee = Math.mulDiv(rise, $.syncParams.feeBps, BPS);
+            uint256 fee = _feeOnRise(oldTotalAssets, newTotalAssets, $.feeHighWaterRate, $.syncParams.feeBps);
             if (fee != 0) {
                 // Shares worth `fee` at the post-fee rate: fee * S / (A - fee), rounded down so the
                 // treasury never takes more than its bps.
@@ -177,7 +181,9 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
         $.lastSync = uint64(block.timestamp);
         ++$.syncCount;
         if (feeShares != 0) $.trETH.mint($.treasury, feeShares);
-        emit RateSynced(oldTotalAssets, newTotalAssets, measured, oldRate, rate(), feeShares);
+        uint256 newRate = rate();
+        if (newRate > $.feeHighWaterRate) $.feeHighWaterRate = newRate;
+        emit RateSynced(oldTotalAssets, newTotalAssets, measured, oldRate, newRate, feeShares);
     }
 
     /// @inheritdoc IVault
@@ -350,6 +356,11 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
     }
 
     /// @inheritdoc IVault
+    function feeHighWaterRate() external view returns (uint256) {
+        return _s().feeHighWaterRate;
+    }
+
+    /// @inheritdoc IVault
     function syncCount() external view returns (uint256) {
         return _s().syncCount;
     }
@@ -477,6 +488,14 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
             received = IERC20(asset).balanceOf(address(this)) - before;
             balance.idle += received.toUint128();
         }
+    }
+
+    /// @dev The fee on a rise of total assets from `oldTotal` to `newTotal`: `feeBps` of the part that lifts
+    /// the rate above its high-water mark `hwm` (the total assets at which the rate equals `hwm`).
+    function _feeOnRise(uint256 oldTotal, uint256 newTotal, uint256 hwm, uint256 feeBps) internal view returns (uint256) {
+        uint256 atHighWater = hwm.assetsAtRateUp(_effectiveSupply());
+        uint256 base = Math.max(oldTotal, atHighWater);
+        return newTotal > base ? Math.mulDiv(newTotal - base, feeBps, BPS) : 0;
     }
 
     function _effectiveSupply() internal view returns (uint256) {

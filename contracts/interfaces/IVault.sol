@@ -80,7 +80,8 @@ interface IVault {
     function lastSyncTimestamp() external view returns (uint256);
 
     /// @notice Recomputes total assets (KEEPER). A rise is capped at `maxAprBps` over the time since the
-    /// last sync, the excess is left for later syncs; the fee on the applied rise is minted to the treasury.
+    /// last sync, the excess is left for later syncs; the fee on the applied rise above the fee high-water
+    /// mark is minted to the treasury.
     /// A fall (slashing) is applied at once.
     function sync() external returns (uint256 newTotalAssets);
 
@@ -127,6 +128,10 @@ interface IVault {
 
     /// @notice trETH supply minus the escrowed trETH of finalized, unclaimed requests (already paid out).
     function effectiveSupply() external view returns (uint256);
+
+    /// @notice The highest rate after any sync. The fee is charged only on a rise above it: a recovery from a
+    /// loss is not new yield.
+    function feeHighWaterRate() external view returns (uint256);
 
     /// @notice Number of syncs so far (the rate feed's round id).
     function syncCount() external view returns (uint256);

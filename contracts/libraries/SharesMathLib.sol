@@ -28,4 +28,10 @@ library SharesMathLib {
     function toAssetsUp(uint256 shares, uint256 totalAssets, uint256 totalShares) internal pure returns (uint256) {
         return Math.mulDiv(shares, totalAssets + VIRTUAL_ASSETS, totalShares + VIRTUAL_SHARES, Math.Rounding.Ceil);
     }
+
+    /// @dev The total assets at which `totalShares` are worth `rate` (assets per 1e18 shares) each, rounded up.
+    function assetsAtRateUp(uint256 rate, uint256 totalShares) internal pure returns (uint256) {
+        uint256 withVirtual = Math.mulDiv(rate, totalShares + VIRTUAL_SHARES, 1e18, Math.Rounding.Ceil);
+        return withVirtual > VIRTUAL_ASSETS ? withVirtual - VIRTUAL_ASSETS : 0;
+    }
 }

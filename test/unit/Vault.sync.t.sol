@@ -84,4 +84,35 @@ contract VaultSyncTest is BaseTest {
         assertLt(answer1, answer0);
         assertEq(d.rateFeed.decimals(), 18);
     }
+
+    /// @dev Fee over-minting regression: after a loss, the recovery back to the old rate is not yield and
+    /// pays no fee; only the rise above the previous high-water rate does.
+    function test_sync_noFeeOnRecoveryFromALoss() public {
+        rETH.setExchangeRate(1.0e18); // 110 -> 100 ETH
+        _sync();
+        uint256 hwm = vault.feeHighWaterRate();
+        assertEq(hwm, 1e18);
+        rETH.setExchangeRate(1.1e18); // back to 110 ETH
+        vm.warp(block.timestamp + 365 days);
+        assertEq(_sync(), 110 ether);
+        assertEq(trETH.balanceOf(treasury), 0, "fee charged on a recovery");
+        // Above the old high-water mark the fee applies again: 110 -> 115.5, fee on 5.5 ETH.
+        rETH.setExchangeRate(1.155e18);
+        vm.warp(block.timestamp + 365 days);
+        assertEq(_sync(), 115.5 ether);
+        assertApproxEqAbs(vault.convertToAssets(trETH.balanceOf(treasury)), 0.55 ether, 2);
+        assertGt(vault.feeHighWaterRate(), hwm);
+    }
+
+    function testFuzz_sync_feeNeverExceedsRiseAboveHighWater(uint16 fallBps, uint16 riseBps) public {
+        uint256 start = 1.1e18;
+        rETH.setExchangeRate(start - start * bound(fallBps, 0, 900) / 10_000);
+        _sync();
+        rETH.setExchangeRate(start + start * bound(riseBps, 0, 5_000) / 10_000);
+        vm.warp(block.timestamp + 10 * 365 days);
+        uint256 total = _sync();
+        // The vault started at 110 ETH for 110 trETH (rate 1): only value above that is charged.
+        uint256 above = total > 110 ether ? total - 110 ether : 0;
+        assertLe(vault.convertToAssets(trETH.balanceOf(treasury)), above / 10 + 2);
+    }
 }

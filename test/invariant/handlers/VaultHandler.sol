@@ -103,11 +103,14 @@ contract VaultHandler is Test {
         uint256 available;
         for (uint256 k; k < assets.length && asset == address(0); ++k) {
             address candidate = assets[(assetSeed % assets.length + k) % assets.length];
-            uint256 idleValue =
-                vault.idleBalance(candidate) * IAssetRegistry(vault.assetRegistry()).price(candidate) / 1e18;
-            if (idleValue > pendingValue[candidate] + 1e9) {
+            uint256 price = IAssetRegistry(vault.assetRegistry()).price(candidate);
+            uint256 idleValue = vault.idleBalance(candidate) * price / 1e18;
+            // The queue also bounds requests by the asset's net deposits less open reservations.
+            uint256 reservable = (vault.depositedOf(candidate) - queue.pendingUnits(candidate)) * price / 1e18;
+            if (idleValue > pendingValue[candidate] + 1e9 && reservable > 1e9) {
                 asset = candidate;
                 available = idleValue - pendingValue[candidate];
+                if (reservable < available) available = reservable;
             }
         }
         if (actor == address(0) || asset == address(0)) return;
