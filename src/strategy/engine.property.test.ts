@@ -7,9 +7,9 @@ import { buildInstance, weiToEth, type Instance } from "./model.js";
 import { optimizeInstance } from "./optimize.js";
 import { plan, type Plan } from "./plan.js";
 import { planToJson } from "./format.js";
-import { evaluateObjective, zeroMoves, type Moves } from "./risk.js";
+import { evaluateObjective, robustness, setExposures, steadyStake, zeroMoves, type Moves } from "./risk.js";
 import type { EngineParams, Snapshot } from "./types.js";
-import { checkMoves, violations } from "./verify.js";
+import { checkMoves, verifyTolerance, violations } from "./verify.js";
 
 const instanceArb = fc.record({
   seed: fc.integer({ min: 1, max: 1_000_000 }),
@@ -93,6 +93,36 @@ describe("engine properties", () => {
     expect(infeasible).toBeGreaterThan(0);
   }, 120_000);
 
+  it('"bootstrap" robustness (a MIP): every plan meets every limit, or a named conflict', async () => {
+    let plans = 0;
+    await fc.assert(
+      fc.asyncProperty(instanceArb, async (s) => {
+        const made = make(s);
+        const params: EngineParams = { ...made.params, robustness: "bootstrap" };
+        const out = await planOrInfeasible(made.snapshot, made.avsData, params);
+        if (out instanceof InfeasibleLimitsError) {
+          expect(out.conflict.length).toBeGreaterThan(0);
+          return;
+        }
+        plans++;
+        const inst = buildInstance(made.snapshot, made.avsData, params);
+        const m = planMoves(inst, out);
+        expect(violations(inst, m)).toEqual([]);
+        // A set below its bound in the snapshot that gets new stake ends at or above its bound.
+        const added = new Float64Array(inst.sets.length);
+        inst.positions.forEach((p, i) => p.sets.forEach((f) => (added[f.set]! += m.increaseNow[i]! + m.increaseLater[i]!)));
+        const r = robustness(inst, setExposures(inst, steadyStake(inst, m)));
+        inst.sets.forEach((set, k) => {
+          if (set.robustNow || added[k]! === 0) return;
+          expect(r[k]!.marginEth).toBeGreaterThanOrEqual(-verifyTolerance(inst));
+        });
+        if (!out.mandatory && out.actions.length) expect(out.gainEth).toBeGreaterThan(out.costEth);
+      }),
+      { numRuns: 40, seed: 4242 },
+    );
+    expect(plans).toBeGreaterThan(5);
+  }, 120_000);
+
   it("the planner never moves stake that is already in flight", async () => {
     await fc.assert(
       fc.asyncProperty(instanceArb, async (s) => {
@@ -144,7 +174,7 @@ describe("engine properties", () => {
 
 // ---------------------------------------------------------------------------------------------
 // Brute force: on a tiny instance without dilution the LP is small enough to enumerate every
-// basic solution. The polytope and the objective are read from verify.ts and risk.ts (affine in
+// basic solution. It runs with "snapshot" robustness (a pure LP with affine checks). The polytope and the objective are read from verify.ts and risk.ts (affine in
 // the moves, probed at 0 and at each unit vector), not from the LP builder, so this checks the
 // model, the LP writer and the solver together.
 
@@ -239,7 +269,8 @@ describe("LP optimum vs brute force", () => {
         })),
         async (s) => {
           const { snapshot, avsData, params } = make(s);
-          const inst = buildInstance(snapshot, avsData, params);
+          // The enumeration needs affine checks: "bootstrap" robustness is a disjunction (a MIP).
+          const inst = buildInstance(snapshot, avsData, { ...params, robustness: "snapshot" });
           let lpValue: number;
           try {
             const res = await optimizeInstance(inst);

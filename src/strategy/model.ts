@@ -3,7 +3,20 @@
 // same input always gives the same instance.
 import { operatorSetKey } from "./avsData.js";
 import { SnapshotError } from "./errors.js";
-import type { Address, AvsData, AvsOperatorSetData, EngineParams, Snapshot, SnapshotWithdrawal } from "./types.js";
+import {
+  DEFAULT_ENGINE_PARAMS,
+  type Address,
+  type AvsData,
+  type AvsOperatorSetData,
+  type EngineParams,
+  type RobustnessMode,
+  type Snapshot,
+  type SnapshotWithdrawal,
+} from "./types.js";
+
+/** The robustness mode of an instance (params read from JSON may lack the field: the default). */
+export const robustnessMode = (inst: { params: EngineParams }): RobustnessMode =>
+  inst.params.robustness ?? DEFAULT_ENGINE_PARAMS.robustness;
 
 export const weiToEth = (wei: bigint): number => Number(wei) / 1e18;
 export const bpsOf = (bps: number, eth: number): number => (bps / 10_000) * eth;

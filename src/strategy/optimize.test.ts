@@ -19,6 +19,22 @@ describe("optimize", () => {
     expect(b.objective.valueEth).toBeCloseTo(a.objective.valueEth, 6);
   });
 
+  it('"bootstrap" robustness: binaries in both backends, same optimum, at least the "snapshot" optimum', async () => {
+    // Seed 2: one set below its bound that Trellis can lift once turnover and loss limits allow.
+    const g = generate({ seed: 2, operators: 12, operatorSets: 5, strategies: 2 });
+    const p = { ...g.params, turnoverBps: 10_000, maxScenarioLossBps: 5000 };
+    const boot = buildInstance(g.snapshot, g.avsData, { ...p, robustness: "bootstrap" });
+    const snap = buildInstance(g.snapshot, g.avsData, { ...p, robustness: "snapshot" });
+    const a = await optimizeInstance(boot, { backend: "arrays" });
+    const b = await optimizeInstance(boot, { backend: "lpText" });
+    const s = await optimizeInstance(snap);
+    expect(a.lp.integers).toBeGreaterThan(0);
+    expect(s.lp.integers).toBe(0);
+    expect(lpText(buildLp(boot))).toMatch(/\nBinary\n b\d+/);
+    expect(b.lpObjective).toBeCloseTo(a.lpObjective, 6);
+    expect(a.lpObjective).toBeGreaterThan(s.lpObjective + 0.1);
+  });
+
   it("writes deterministic LP text", () => {
     const t1 = lpText(buildLp(inst));
     const t2 = lpText(buildLp(buildInstance(snapshot, avsData, params)));

@@ -17,13 +17,25 @@
 //   total slashable = sum_k e_k (since sum_k f_ik is the slashable fraction of position i);
 //   an AVS's exposure = sum of its sets' e_k; cluster loss = sum of its sets' e_k;
 //   "now" rows bound g (or u) by max(cap, value now) - value now.
-// Robustness is made linear by the snapshot: a set below its bound gets u = l = 0 on every
-// position allocated to it (column bounds); a set at or above it gets the row e_k >= B_k - others.
+// Robustness. A set at or above its bound B_k in the snapshot gets the row e_k >= B_k - others
+// (it stays robust). A set below it, by mode (EngineParams.robustness):
+//   "snapshot"   u = l = 0 on every position allocated to it (column bounds): no new stake;
+//   "bootstrap"  the disjunction "no new stake, or the set is robust after the plan (Trellis'
+//                own stake counted)", with one binary b_k per such set, G_k = B_k - others_k > 0
+//                  I_k <= M'_k b_k,   e_k >= G_k b_k,
+//                I_k = sum_i f_ik (u_i + l_i) (zero iff no position allocated to the set grows)
+//                and M'_k a tight bound on it (see maxSetExposures). When M_k, the largest e_k
+//                the limits allow (set, AVS, total caps, loss limit, funding), is below G_k, Trellis cannot
+//                lift the set: no binary, "snapshot" bounds. The LP becomes a MIP (HiGHS branch
+//                and bound). On a set where Trellis has nothing yet (a fresh network) b_k = 0
+//                means no exposure at all, so this is the exact condition; stake Trellis already
+//                has on a set below its bound may stay, as in "snapshot" (forcing it out would
+//                make today's state a violation and plans infeasible under the turnover cap).
 // Rows implied by others (operator-compromise loss by the operator cap when L_max >= cap, AVS
 // loss by the AVS cap when L_max >= cap) are left out to keep the LP small.
 import type { Highs } from "highs";
 import { InfeasibleLimitsError, SolverError, type LimitFamily } from "./errors.js";
-import { buildInstance, type Instance } from "./model.js";
+import { buildInstance, robustnessMode, type Instance } from "./model.js";
 import { dilutionOthers, evaluateObjective, gasPerEth, rewardBudget, zeroMoves, type Moves, type ObjectiveBreakdown } from "./risk.js";
 import { DEFAULT_ENGINE_PARAMS, type AvsData, type EngineParams, type Snapshot } from "./types.js";
 import { verifyMoves } from "./verify.js";
@@ -59,11 +71,14 @@ interface Row {
 
 /** The LP as sparse arrays (rows in CSR), maximized. `lpText` renders it in CPLEX LP format. */
 export interface LinearProgram {
-  /** Column j's name in the LP text: u/l/d + position, e/g + set, su/sl/sd + strategy, r + set. */
+  /** Column j's name in the LP text: u/l/d + position, e/g + set, su/sl/sd + strategy, r + set,
+   *  b + set (robustness binaries). */
   colName: (j: number) => string;
   colCost: Float64Array;
   colLower: Float64Array;
   colUpper: Float64Array;
+  /** Integer columns (binaries b_k of "bootstrap" robustness), or null for a pure LP. */
+  integerCols: Int32Array | null;
   rowLower: Float64Array;
   rowUpper: Float64Array;
   rowFamilies: Row["family"][];
@@ -78,11 +93,16 @@ export interface LinearProgram {
 /** Formats a coefficient deterministically (shortest round-trip form, no "-0"). */
 const num = (v: number): string => (Object.is(v, -0) || v === 0 ? "0" : String(v));
 
-/** Builds the LP with some limit families left out (`feasibilityOnly`: zero objective). */
+/**
+ * Builds the LP with some limit families left out (`feasibilityOnly`: zero objective). Under
+ * "bootstrap" robustness, `lifted` fixes the binaries (the sets in it must be robust after the
+ * plan, the other liftable sets get no new stake): a pure LP again.
+ */
 export function buildLp(
   inst: Instance,
   relax: ReadonlySet<LimitFamily> = new Set(),
   feasibilityOnly = false,
+  lifted?: ReadonlySet<number>,
 ): LinearProgram {
   const P = inst.positions;
   const n = P.length;
@@ -102,7 +122,27 @@ export function buildLp(
   const rBase = 3 * n + 2 * K + 3 * nS;
   const rewardSets = params.dilution ? inst.sets.flatMap((s, k) => (s.rewardApr > 0 ? [k] : [])) : [];
   const rIndex = new Map(rewardSets.map((k, j) => [k, rBase + j]));
-  const numCols = rBase + rewardSets.length;
+  const bBase = rBase + rewardSets.length;
+
+  // Positions allocated to each set, and each set's steady exposure with no move.
+  const setPositions: { i: number; f: number }[][] = inst.sets.map(() => []);
+  P.forEach((p, i) => p.sets.forEach((s) => setPositions[s.set]!.push({ i, f: s.fraction })));
+  const e0 = inst.sets.map((_, k) => setPositions[k]!.reduce((sum, { i, f }) => sum + f * P[i]!.active, 0));
+
+  // "bootstrap" robustness: sets below their bound that Trellis could lift get a binary; the
+  // others get no new stake (as in "snapshot").
+  const bootstrap = on("robustness") && robustnessMode(inst) === "bootstrap";
+  const reach = bootstrap ? maxSetExposures(inst, relax, setPositions, e0) : { maxExp: [], maxGrowth: [] };
+  const binarySets: number[] = [];
+  if (bootstrap)
+    inst.sets.forEach((s, k) => {
+      if (!s.robustNow && reach.maxExp[k]! >= s.robustnessBound - s.others) binarySets.push(k);
+    });
+  const liftable = new Set(lifted ? binarySets.filter((k) => lifted.has(k)) : binarySets);
+  const fixedLifts = lifted ? [...liftable] : [];
+  if (lifted) binarySets.length = 0;
+  const bIndex = new Map(binarySets.map((k, j) => [k, bBase + j]));
+  const numCols = bBase + binarySets.length;
 
   const rows: Row[] = [];
   const add = (family: Row["family"], cols: number[], coefs: number[], sense: Row["sense"], rhs: number) => {
@@ -111,10 +151,6 @@ export function buildLp(
   };
   const ones = (m: number) => new Array<number>(m).fill(1);
   const neg = (m: number) => new Array<number>(m).fill(-1);
-
-  // Positions allocated to each set.
-  const setPositions: { i: number; f: number }[][] = inst.sets.map(() => []);
-  P.forEach((p, i) => p.sets.forEach((s) => setPositions[s.set]!.push({ i, f: s.fraction })));
 
   // Column bounds.
   const colLower = new Float64Array(numCols).fill(-Infinity);
@@ -127,9 +163,13 @@ export function buildLp(
       colLower[d(i)] = p.active;
     }
   });
+  for (const k of binarySets) {
+    colLower[bIndex.get(k)!] = 0;
+    colUpper[bIndex.get(k)!] = 1;
+  }
   if (on("robustness"))
     inst.sets.forEach((s, k) => {
-      if (!s.robustNow) for (const { i, f } of setPositions[k]!) if (f > 0) colUpper[u(i)] = colUpper[l(i)] = 0;
+      if (!s.robustNow && !liftable.has(k)) for (const { i, f } of setPositions[k]!) if (f > 0) colUpper[u(i)] = colUpper[l(i)] = 0;
     });
 
   // Liquidity and buffer, on per-strategy sums (U_s, L_s, D_s) to keep the dense rows short.
@@ -151,7 +191,6 @@ export function buildLp(
   add("turnover", [...S.map(U), ...S.map(D)], ones(2 * nS), "<=", limits.turnoverEth);
 
   // Definitions of e_k (steady exposure) and g_k (growth now).
-  const e0 = inst.sets.map((_, k) => setPositions[k]!.reduce((sum, { i, f }) => sum + f * P[i]!.active, 0));
   inst.sets.forEach((_, k) => {
     const sp = setPositions[k]!;
     const cols = [e(k)];
@@ -198,6 +237,16 @@ export function buildLp(
   inst.sets.forEach((s, k) => {
     if (s.robustNow && s.robustnessBound > s.others) add("robustness", [e(k)], [1], ">=", s.robustnessBound - s.others);
   });
+  // "bootstrap": below the bound, either no new stake (b = 0) or robust after the plan (b = 1).
+  for (const k of binarySets) {
+    const b = bIndex.get(k)!;
+    const s = inst.sets[k]!;
+    const inc = setPositions[k]!.filter(({ f }) => f > 0);
+    const fs = inc.map(({ f }) => f);
+    add("robustness", [...inc.map(({ i }) => u(i)), ...inc.map(({ i }) => l(i)), b], [...fs, ...fs, -reach.maxGrowth[k]!], "<=", 0);
+    add("robustness", [e(k), b], [1, -(s.robustnessBound - s.others)], ">=", 0);
+  }
+  for (const k of fixedLifts) add("robustness", [e(k)], [1], ">=", inst.sets[k]!.robustnessBound - inst.sets[k]!.others);
 
   // Objective and reward cuts.
   const h = params.horizonDays / 365;
@@ -260,10 +309,13 @@ export function buildLp(
           ? `${j < 3 * n + K ? "e" : "g"}${(j - 3 * n) % K}`
           : j < rBase
             ? `${["su", "sl", "sd"][Math.floor((j - 3 * n - 2 * K) / nS)]}${(j - 3 * n - 2 * K) % nS}`
-            : `r${rewardSets[j - rBase]}`,
+            : j < bBase
+              ? `r${rewardSets[j - rBase]}`
+              : `b${binarySets[j - bBase]}`,
     colCost: cost,
     colLower,
     colUpper,
+    integerCols: binarySets.length ? Int32Array.from(binarySets, (k) => bIndex.get(k)!) : null,
     rowLower,
     rowUpper,
     rowFamilies: kept.map((row) => row.family),
@@ -274,6 +326,50 @@ export function buildLp(
     rows: kept.length,
     nonzeros: z,
   };
+}
+
+/**
+ * Big-M values of the "bootstrap" rows, from the limits that are not relaxed. N: the most stake
+ * a plan can add (increases now <= buffer + completable, turnover, spare buffer; increases later
+ * <= decreases <= active stake; with liquidity and turnover, now + later <= turnover). C_k: the
+ * tightest direct cap on e_k (set, AVS, total slashable caps, loss limit). maxGrowth_k bounds
+ * sum_i f_ik (u_i + l_i) = e_k - E0_k + sum_i f_ik d_i <= C_k, and <= max_i f_ik x N; maxExp_k
+ * bounds e_k: min(C_k, E0_k + max_i f_ik x N). With the funding limits relaxed (diagnosis only)
+ * N falls back to 1000 x (TVL + active stake): no real plan comes near it.
+ */
+function maxSetExposures(
+  inst: Instance,
+  relax: ReadonlySet<LimitFamily>,
+  setPositions: { i: number; f: number }[][],
+  e0: number[],
+): { maxExp: number[]; maxGrowth: number[] } {
+  const on = (f: LimitFamily) => !relax.has(f);
+  const P = inst.positions;
+  const { limits } = inst;
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const matured = sum(inst.matured);
+  let nowMax = Infinity;
+  if (on("liquidity")) nowMax = Math.min(nowMax, sum(inst.idle) + matured);
+  if (on("turnover")) nowMax = Math.min(nowMax, limits.turnoverEth);
+  if (on("minBuffer")) nowMax = Math.min(nowMax, Math.max(0, inst.buffer + matured - limits.minBufferEth));
+  const active = sum(P.map((p) => p.active));
+  const laterMax = on("liquidity") ? active : Infinity;
+  let maxAdded = Math.min(nowMax + laterMax, 1000 * Math.max(1, inst.tvl + active));
+  if (on("liquidity") && on("turnover")) maxAdded = Math.min(maxAdded, limits.turnoverEth);
+  maxAdded = Math.max(0, maxAdded);
+  const maxGrowth: number[] = [];
+  const maxExp = inst.sets.map((s, k) => {
+    let m = Infinity;
+    if (on("operatorSetCap")) m = Math.min(m, s.capEth);
+    if (on("avsCap")) m = Math.min(m, inst.avs[s.avsIndex]!.capEth);
+    if (on("totalSlashableCap")) m = Math.min(m, limits.totalSlashableCapEth);
+    if (on("scenarioLoss")) m = Math.min(m, limits.scenarioLossEth);
+    const grow = setPositions[k]!.filter(({ i }) => P[i]!.allowed || !on("allowlist"));
+    const maxF = grow.reduce((x, { f }) => Math.max(x, f), 0);
+    maxGrowth.push(Math.max(0, Math.min(m, maxF * maxAdded)));
+    return Math.max(0, Math.min(m, e0[k]! + maxF * maxAdded));
+  });
+  return { maxExp, maxGrowth };
 }
 
 function rowHolds(row: Row, activity: number): boolean {
@@ -323,6 +419,10 @@ export function lpText(lp: LinearProgram): string {
     else out.push(` ${bound(lo)} <= ${name} <= ${bound(up)}`);
   });
   out.push(" zero = 0");
+  if (lp.integerCols) {
+    out.push("Binary");
+    for (const j of lp.integerCols) out.push(` ${lp.colName(j)}`);
+  }
   out.push("End");
   return out.join("\n");
 }
@@ -341,9 +441,21 @@ interface SolveOutcome {
  */
 export type LpBackend = "arrays" | "lpText";
 
+/**
+ * MIP options: integrality to 1e-9, so a binary at 0 leaves at most M_k 1e-9 of exposure (far
+ * below the verifier's tolerance), and a relative gap of 1e-6 (the LP's optimum up to round-off).
+ */
+const MIP_OPTIONS = { mip_feasibility_tolerance: 1e-9, mip_rel_gap: 1e-6 } as const;
+
+function integrality(lp: LinearProgram): Int32Array {
+  const out = new Int32Array(lp.columns);
+  for (const j of lp.integerCols ?? []) out[j] = 1;
+  return out;
+}
+
 function runHighs(highs: Highs, lp: LinearProgram, backend: LpBackend): { status: string; x: ArrayLike<number>; objective: number } {
   if (backend === "lpText") {
-    const res = highs.solve(lpText(lp), { output_flag: false });
+    const res = highs.solve(lpText(lp), { output_flag: false, ...(lp.integerCols ? MIP_OPTIONS : {}) });
     if (res.Status !== "Optimal") return { status: res.Status, x: [], objective: NaN };
     const cols = res.Columns as Record<string, { Primal: number }>;
     const x = Array.from(lp.colCost, (_, j) => cols[lp.colName(j)]?.Primal ?? 0);
@@ -361,9 +473,10 @@ function runHighs(highs: Highs, lp: LinearProgram, backend: LpBackend): { status
       rowLower: lp.rowLower.map(inf),
       rowUpper: lp.rowUpper.map(inf),
       matrix: { format: "csr", numRows: lp.rows, numCols: lp.columns, starts: lp.starts, indices: lp.indices, values: lp.values },
+      ...(lp.integerCols ? { integrality: integrality(lp) } : {}),
     },
     (model) => {
-      model.options.set({ output_flag: false });
+      model.options.set({ output_flag: false, ...(lp.integerCols ? MIP_OPTIONS : {}) });
       model.run();
       const code = model.getModelStatus();
       const ms = highs.constants.modelStatus;
@@ -391,6 +504,19 @@ async function solveLp(
   if (res.status === "Infeasible" || res.status === "Primal infeasible or unbounded")
     return { status: "infeasible", moves: zeroMoves(inst), lpObjective: NaN, lp };
   if (res.status !== "Optimal") throw new SolverError(`HiGHS returned status "${res.status}"`);
+  if (lp.integerCols) {
+    // A binary within the integrality tolerance of 0 still lets a little stake in; fix the
+    // binaries and solve the LP again, so "no new stake" is exact (column bounds of 0).
+    const lifted = new Set<number>();
+    for (const j of lp.integerCols) if (res.x[j]! > 0.5) lifted.add(Number(lp.colName(j).slice(1)));
+    let fixed: ReturnType<typeof runHighs>;
+    try {
+      fixed = runHighs(highs, buildLp(inst, relax, feasibilityOnly, lifted), backend);
+    } catch (e) {
+      throw new SolverError("HiGHS failed", [(e as Error).message]);
+    }
+    if (fixed.status === "Optimal") res = { ...fixed, objective: fixed.objective };
+  }
   const n = inst.positions.length;
   const moves = zeroMoves(inst);
   inst.positions.forEach((p, i) => {
@@ -411,7 +537,8 @@ export interface OptimizeResult {
   current: ObjectiveBreakdown;
   /** The LP's own objective value (tangent cuts, no constant). */
   lpObjective: number;
-  lp: { columns: number; rows: number; nonzeros: number };
+  /** Size of the model; `integers`: binary columns ("bootstrap" robustness), 0 for a pure LP. */
+  lp: { columns: number; rows: number; nonzeros: number; integers: number };
 }
 
 export interface OptimizeOptions {
@@ -432,7 +559,7 @@ export async function optimizeInstance(inst: Instance, options: OptimizeOptions 
     objective: evaluateObjective(inst, out.moves),
     current: evaluateObjective(inst, zeroMoves(inst)),
     lpObjective: out.lpObjective,
-    lp: { columns: out.lp.columns, rows: out.lp.rows, nonzeros: out.lp.nonzeros },
+    lp: { columns: out.lp.columns, rows: out.lp.rows, nonzeros: out.lp.nonzeros, integers: out.lp.integerCols?.length ?? 0 },
   };
 }
 

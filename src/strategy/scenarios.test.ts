@@ -4,6 +4,10 @@ import { InfeasibleLimitsError } from "./errors.js";
 import { fixture, setAddr } from "./fixtures.js";
 import { addr } from "./generate.js";
 import { plan } from "./plan.js";
+import { buildInstance, weiToEth } from "./model.js";
+import { robustness, setExposures, steadyStake, zeroMoves } from "./risk.js";
+import { violations } from "./verify.js";
+import { DEFAULT_ENGINE_PARAMS } from "./types.js";
 import { formatPlan } from "./format.js";
 import type { PlanAction } from "./types.js";
 
@@ -105,11 +109,44 @@ describe("scenario: robustness (Durvasula-Roughgarden)", () => {
       ],
     });
 
-  it("a set below its bound gets no new stake", async () => {
-    const { snapshot, avsData } = make(1_000); // bound 1.1 * 1000 / 0.33 = 3333 > 2080
-    const p = await plan(snapshot, avsData, { turnoverBps: 10_000, maxScenarioLossBps: 10_000 });
+  const loose = { turnoverBps: 10_000, maxScenarioLossBps: 10_000 };
+
+  it("a set whose robustness margin is below the bound gets no new stake (snapshot)", async () => {
+    // Under "snapshot" even a set Trellis could lift gets nothing: bound 1.1 * 700 / 0.33 = 2333 > 2080.
+    for (const pfc of [1_000, 700]) {
+      const { snapshot, avsData } = make(pfc);
+      const p = await plan(snapshot, avsData, { ...loose, robustness: "snapshot" });
+      expect(sumTo(p.actions, op(1), ["allocate", "deposit"])).toBe(0);
+      expect(sumTo(p.actions, op(0), ["allocate", "deposit"])).toBeGreaterThan(0);
+    }
+  });
+
+  it("bootstrap: a set below its bound that Trellis cannot lift gets no new stake", async () => {
+    // bound 1.1 * 1000 / 0.33 = 3333: others 2000 + Trellis' exposure (at most its 1000 ETH cap) < 3333.
+    const { snapshot, avsData } = make(1_000);
+    const p = await plan(snapshot, avsData, { ...loose, robustness: "bootstrap" });
     expect(sumTo(p.actions, op(1), ["allocate", "deposit"])).toBe(0);
     expect(sumTo(p.actions, op(0), ["allocate", "deposit"])).toBeGreaterThan(0);
+  });
+
+  it("bootstrap: a set below its bound that Trellis can lift gets at least the gap, and ends robust", async () => {
+    // bound 1.1 * 700 / 0.33 = 2333.3; stake now 2000 + 80 (Trellis: 100 ETH x 0.8); gap 253.3 of exposure.
+    const { snapshot, avsData } = make(700);
+    const params = { ...DEFAULT_ENGINE_PARAMS, ...loose, robustness: "bootstrap" as const };
+    const p = await plan(snapshot, avsData, params);
+    const bound = (1.1 * 700) / 0.33;
+    const added = sumTo(p.actions, op(1), ["allocate", "deposit"]);
+    expect(0.8 * added).toBeGreaterThanOrEqual(bound - 2080 - 1e-6);
+    const inst = buildInstance(snapshot, avsData, params);
+    const m = zeroMoves(inst);
+    p.targets.forEach((t, i) => {
+      m.increaseNow[i] = weiToEth(t.increaseNow);
+      m.increaseLater[i] = weiToEth(t.increaseLater);
+      m.decrease[i] = weiToEth(t.decrease);
+    });
+    expect(violations(inst, m)).toEqual([]);
+    const r = robustness(inst, setExposures(inst, steadyStake(inst, m)));
+    expect(r[1]!.robust).toBe(true);
   });
 
   it("the same set above its bound does get stake (control)", async () => {
@@ -128,6 +165,51 @@ describe("scenario: robustness (Durvasula-Roughgarden)", () => {
     expect(err).toBeInstanceOf(InfeasibleLimitsError);
     expect((err as InfeasibleLimitsError).conflict).toEqual(["allowlist", "robustness"]);
     expect((err as InfeasibleLimitsError).message).toMatch(/needs 120\.00 ETH of Trellis stake to stay robust/);
+  });
+});
+
+describe("scenario: a fresh network (no set has outside stake above its bound)", () => {
+  // Trellis holds only idle assets. Set 0: others 100 < bound 1.1 x 150 / 0.5 = 330, and Trellis
+  // can add the 230 missing. Set 1: others 0, bound 1.1 x 600 / 0.5 = 1320 > TVL: out of reach.
+  const f = () =>
+    fixture({
+      tvl: 1000,
+      operators: [
+        { stake: [0], sets: [{ set: 0, fraction: 1 }] },
+        { stake: [0], sets: [{ set: 1, fraction: 1 }] },
+      ],
+      sets: [
+        { avs: 0, others: 100, apr: 0.05, p: 0.001, sev: 0.2, pfc: 150, theta: 0.5 },
+        { avs: 1, others: 0, apr: 0.08, p: 0.001, sev: 0.2, pfc: 600, theta: 0.5 },
+      ],
+    });
+  const loose = { turnoverBps: 10_000, maxScenarioLossBps: 10_000 };
+
+  it("snapshot backs no set", async () => {
+    const { snapshot, avsData } = f();
+    const p = await plan(snapshot, avsData, { ...loose, robustness: "snapshot" });
+    expect(p.actions).toEqual([]);
+  });
+
+  it("bootstrap backs at least one set, every backed set is robust, and the plan verifies", async () => {
+    const { snapshot, avsData } = f();
+    const params = { ...DEFAULT_ENGINE_PARAMS, ...loose, robustness: "bootstrap" as const };
+    const p = await plan(snapshot, avsData, params);
+    const inst = buildInstance(snapshot, avsData, params);
+    expect(inst.sets.every((s) => !s.robustNow)).toBe(true);
+    const m = zeroMoves(inst);
+    p.targets.forEach((t, i) => {
+      m.increaseNow[i] = weiToEth(t.increaseNow);
+      m.increaseLater[i] = weiToEth(t.increaseLater);
+      m.decrease[i] = weiToEth(t.decrease);
+    });
+    expect(violations(inst, m)).toEqual([]);
+    const r = robustness(inst, setExposures(inst, steadyStake(inst, m)));
+    const backed = r.filter((x) => x.trellisStake > 0);
+    expect(backed.length).toBeGreaterThanOrEqual(1);
+    for (const x of backed) expect(x.stake).toBeGreaterThanOrEqual(x.bound - 1e-6);
+    expect(sumTo(p.actions, op(0), ["allocate"])).toBeGreaterThanOrEqual(230 - 1e-6);
+    expect(sumTo(p.actions, op(1), ["allocate"])).toBe(0);
   });
 });
 

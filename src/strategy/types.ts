@@ -103,12 +103,23 @@ export interface Snapshot {
   limits: SnapshotLimits;
 }
 
+export type RobustnessMode = "bootstrap" | "snapshot";
+
 /** Off-chain knobs of the engine (not enforced on chain). */
 export interface EngineParams {
   /** Worst-case loss per scenario (AVS, operator, cluster), bps of TVL. */
   maxScenarioLossBps: number;
   /** Robustness margin gamma of Durvasula-Roughgarden. */
   gamma: number;
+  /**
+   * How the robustness condition (bound B = (1+gamma) PfC / threshold) is stated. In both modes a
+   * set at or above B in the snapshot stays there. "snapshot" (a pure LP): a set below B gets no
+   * new stake. "bootstrap" (a MIP, one binary per set below B that Trellis could lift): a set
+   * below B gets no new stake, or enough that others' stake + Trellis' exposure >= B after the
+   * plan; on a set where Trellis has nothing yet this is the exact "no exposure or robust".
+   * Stake Trellis already has on a set below B may stay in both modes.
+   */
+  robustness: RobustnessMode;
   /** Stake moved per plan (increases + decreases), bps of TVL. */
   turnoverBps: number;
   /** Horizon over which a plan's gain must beat its cost, days. */
@@ -132,6 +143,7 @@ export interface EngineParams {
 export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   maxScenarioLossBps: 1000,
   gamma: 0.1,
+  robustness: "snapshot",
   turnoverBps: 1000,
   horizonDays: 90,
   withdrawalDelayDays: 14,

@@ -1,7 +1,8 @@
 // An independent check of every limit, in plain TypeScript, run after every solve. It recomputes
 // each quantity from the moves with the risk model (not from the LP's rows) and lists every check
 // as `value <= limit`. Each check's value is affine in the moves and the list depends only on the
-// instance, which the brute-force test relies on.
+// instance, which the brute-force test relies on (with one exception: the "bootstrap" robustness
+// check below is a disjunction, min of two affine values; the brute-force test uses "snapshot").
 //
 // The limits, for the steady state x (after the withdrawal delay) and the transition state t
 // (right after the immediate actions; queued stake still slashable):
@@ -15,12 +16,18 @@
 //                 already over a cap may stay while it leaves, but nothing may be added)
 //   turnover      sum increaseNow + sum decrease <= turnover cap
 //   allowlist     an operator off the allowlist gets no increase and is exited: x = 0
-//   robustness    a set below its bound B_k in the snapshot gets no new stake (every position
-//                 allocated to it has no increase); a set at or above it stays there:
-//                 others_k + E_k(x) >= B_k. Both hold for "no move", so robustness alone is
-//                 never infeasible; together they imply "backed sets are robust or get nothing new".
+//   robustness    a set at or above its bound B_k in the snapshot stays there:
+//                 others_k + E_k(x) >= B_k. A set below it, by EngineParams.robustness:
+//                 "snapshot": gets no new stake (every position allocated to it has no
+//                 increase); both hold for "no move", so robustness alone is never infeasible,
+//                 and together they imply "backed sets are robust or get nothing new".
+//                 "bootstrap": no new stake, or robust after the plan with Trellis' own stake
+//                 counted: others_k + E_k(x) >= B_k; checked as min(added_k, B_k - others_k -
+//                 E_k(x)) <= 0. On a set where Trellis has nothing yet this is the exact
+//                 condition "E_k(x) = 0 or robust"; stake already on a set below its bound may
+//                 stay (as in "snapshot"), so "no move" always passes here too.
 import { PlanVerificationError, type LimitFamily, type Violation } from "./errors.js";
-import type { Instance } from "./model.js";
+import { robustnessMode, type Instance } from "./model.js";
 import {
   avsExposures,
   clusterLosses,
@@ -123,8 +130,11 @@ export function checkMoves(inst: Instance, m: Moves): Check[] {
   P.forEach((p, i) => {
     for (const f of p.sets) if (f.fraction > 0) addedTo[f.set]! += m.increaseNow[i]! + m.increaseLater[i]!;
   });
+  const bootstrap = robustnessMode(inst) === "bootstrap";
   inst.sets.forEach((s, k) => {
     if (s.robustNow) push("robustness", `set ${s.key} stays robust`, s.robustnessBound - s.others - ex[k]!, 0);
+    else if (bootstrap)
+      push("robustness", `set ${s.key} no new stake or robust`, Math.min(addedTo[k]!, s.robustnessBound - s.others - ex[k]!), 0);
     else push("robustness", `set ${s.key} below bound gets no new stake`, addedTo[k]!, 0);
   });
   return out;
