@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { devnetPrivateKey } from "../devnet/accounts.js";
 import { ConfigError, loadNetwork, requirePrivateKey } from "./config.js";
@@ -17,6 +20,17 @@ describe("network config and secrets", () => {
     process.env.TRELLIS_RPC_URL = "http://node.example:8545";
     expect(loadNetwork({ network: "mainnet" }).gasPriceCap).toBe(30_000_000_000n);
     expect(() => loadNetwork({ network: "nowhere" })).toThrow(ConfigError);
+  });
+
+  it("accepts the engine's robustness mode in a network file and refuses an unknown one", () => {
+    const dir = mkdtempSync(join(tmpdir(), "trellis-net-"));
+    const base = JSON.parse(readFileSync("config/networks/devnet.json", "utf8")) as Record<string, unknown>;
+    const good = join(dir, "good.json");
+    writeFileSync(good, JSON.stringify({ ...base, engine: { robustness: "bootstrap", dilution: false } }));
+    expect(loadNetwork({ network: good }).engine).toEqual({ robustness: "bootstrap", dilution: false });
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, JSON.stringify({ ...base, engine: { robustness: "hope" } }));
+    expect(() => loadNetwork({ network: bad })).toThrow(ConfigError);
   });
 
   it("takes keys from the environment only; the public devnet key is a devnet-only default", () => {

@@ -23,7 +23,7 @@ const networkConfigSchema = z
     /** Devnet: public keys are allowed as defaults. Never true for a network holding value. */
     devnet: z.boolean(),
     /** Strategy engine knobs for this network (src/strategy/types.ts EngineParams); defaults otherwise. */
-    engine: z.record(z.union([z.number(), z.boolean()])).optional(),
+    engine: z.record(z.union([z.number(), z.boolean(), z.enum(["bootstrap", "snapshot"])])).optional(),
   })
   .strict()
   .refine((c) => c.rpcUrl !== undefined || c.rpcUrlEnv !== undefined, { message: "needs rpcUrl or rpcUrlEnv" });
