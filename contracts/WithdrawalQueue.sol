@@ -69,7 +69,10 @@ contract WithdrawalQueue is
         if (!$.assetRegistry.isSupported(asset)) revert AssetNotSupported(asset);
         uint256 value = $.vault.convertToAssets(shares);
         if (value == 0) revert ZeroAmount();
-        uint256 units = Math.mulDiv(value, WAD, $.assetRegistry.price(asset));
+        (uint256 price,, uint256 minimum,) = $.assetRegistry.depositTerms(asset);
+        uint256 units = Math.mulDiv(value, WAD, price);
+        // The asset's deposit minimum bounds requests too: dust requests would cost the keeper more than they move.
+        if (units < minimum) revert WithdrawalBelowMinimum(asset, minimum, units);
         uint256 pending = $.pendingUnits[asset];
         uint256 deposited = $.vault.depositedOf(asset);
         if (pending + units > deposited) {

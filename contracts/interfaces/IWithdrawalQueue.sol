@@ -35,6 +35,7 @@ interface IWithdrawalQueue {
     error RequestAlreadyClaimed(uint256 requestId);
     error UnknownRequest(uint256 requestId);
     error InsufficientAssetLiquidity(address asset, uint256 available, uint256 wanted);
+    error WithdrawalBelowMinimum(address asset, uint256 minimum, uint256 amount);
 
     event WithdrawalRequested(
         uint256 indexed requestId, address indexed owner, address indexed asset, uint256 shares, uint256 valueAtRequest
@@ -44,7 +45,8 @@ interface IWithdrawalQueue {
 
     /// @notice Escrows `shares` trETH from the caller and mints request NFT `requestId` to `receiver`, to be
     /// paid in `asset`.
-    /// @dev Requests in one asset are bounded by its net deposits less what earlier open requests reserved
+    /// @dev A request worth less than the asset's deposit minimum is refused (`WithdrawalBelowMinimum`).
+    /// Requests in one asset are bounded by its net deposits less what earlier open requests reserved
     /// (`InsufficientAssetLiquidity`), so a request the vault can never pay in that asset cannot block the FIFO
     /// queue for everyone behind it.
     function requestWithdrawal(uint256 shares, address asset, address receiver) external returns (uint256 requestId);

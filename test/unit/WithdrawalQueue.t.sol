@@ -44,7 +44,7 @@ contract WithdrawalQueueTest is BaseTest {
         address asset = assets[assetIndex % 4];
         amount = bound(amount, MIN_DEPOSIT * 10, MAX_DEPOSIT);
         uint256 shares = _deposit(alice, asset, amount);
-        part = bound(part, 1e9, shares);
+        part = bound(part, 2e9, shares); // at least the 1 gwei minimum in any asset
         uint256 id = _request(alice, part, asset);
         IWithdrawalQueue.Request memory r = queue.getRequest(id);
         assertEq(r.valueAtRequest, vault.convertToAssets(part));
@@ -111,6 +111,19 @@ contract WithdrawalQueueTest is BaseTest {
         assertGe(vault.measureTotalAssets() + 8, vault.totalAssets());
     }
 
+    function test_requestWithdrawal_belowTheAssetMinimumReverts() public {
+        uint256 shares = _deposit(alice, address(rETH), 10 ether);
+        vm.startPrank(alice);
+        trETH.approve(address(queue), shares);
+        // 1 gwei of trETH is worth 1e9 wei = 0.909 gwei of rETH, under its 1 gwei minimum.
+        vm.expectRevert(
+            abi.encodeWithSelector(IWithdrawalQueue.WithdrawalBelowMinimum.selector, address(rETH), MIN_DEPOSIT, uint256(1e9) * 1e18 / 1.1e18)
+        );
+        queue.requestWithdrawal(1e9, address(rETH), alice);
+        queue.requestWithdrawal(2e9, address(rETH), alice);
+        vm.stopPrank();
+    }
+
     /// @dev The most of `user`'s trETH whose value the queue accepts in `asset` now.
     function _payableShares(address user, address asset) internal view returns (uint256) {
         uint256 units = vault.depositedOf(asset) - queue.pendingUnits(asset);
@@ -138,7 +151,7 @@ contract WithdrawalQueueTest is BaseTest {
 
         uint256[6] memory amountOf;
         for (uint256 i; i < 6; ++i) {
-            sizes[i] = bound(sizes[i], 1e9, 400 ether);
+            sizes[i] = bound(sizes[i], 2e9, 400 ether); // at least the 1 gwei rETH minimum
             uint256 id = _request(bob, sizes[i], address(rETH));
             assertEq(id, i + 1);
             amountOf[i] = uint256(queue.getRequest(id).valueAtRequest) * 1e18 / price;
