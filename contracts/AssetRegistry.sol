@@ -5,6 +5,8 @@ import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/acce
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {IAssetRegistry} from "./interfaces/IAssetRegistry.sol";
 import {IPriceAdapter} from "./interfaces/IPriceAdapter.sol";
+import {AggregatorV3Interface} from "./interfaces/AggregatorV3Interface.sol";
+import {BPS} from "./libraries/Constants.sol";
 
 /// @title AssetRegistry
 contract AssetRegistry is IAssetRegistry, AccessManagedUpgradeable, UUPSUpgradeable {
@@ -12,6 +14,8 @@ contract AssetRegistry is IAssetRegistry, AccessManagedUpgradeable, UUPSUpgradea
     struct AssetRegistryStorage {
         address[] assets;
         mapping(address asset => AssetConfig) configs;
+        mapping(address wrapper => address underlying) underlyingOf;
+        mapping(address asset => MarketGuard) marketGuards;
     }
 
     // keccak256(abi.encode(uint256(keccak256("trellis.AssetRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -72,13 +76,78 @@ contract AssetRegistry is IAssetRegistry, AccessManagedUpgradeable, UUPSUpgradea
         returns (uint256 p, uint256 depositCap, uint256 minDeposit, bool rebasing)
     {
         AssetConfig storage config = _s().configs[asset];
-        p = _boundedPrice(asset, config);
+        p = _depositPrice(asset, config);
         return (p, config.depositCap, config.minDeposit, config.rebasing);
     }
 
     /// @inheritdoc IAssetRegistry
     function price(address asset) external view returns (uint256) {
         return _boundedPrice(asset, _s().configs[asset]);
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function markPrices() external view returns (address[] memory assets, uint256[] memory prices, bool[] memory rebasing) {
+        AssetRegistryStorage storage $ = _s();
+        assets = $.assets;
+        prices = new uint256[](assets.length);
+        rebasing = new bool[](assets.length);
+        for (uint256 i; i < assets.length; ++i) {
+            AssetConfig storage config = $.configs[assets[i]];
+            prices[i] = _boundedPrice(assets[i], config);
+            rebasing[i] = config.rebasing;
+        }
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function depositPrice(address asset) external view returns (uint256) {
+        return _depositPrice(asset, _s().configs[asset]);
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function addWrapper(address wrapper, address underlying) external restricted {
+        AssetRegistryStorage storage $ = _s();
+        if (wrapper == address(0)) revert ZeroAddress();
+        if (!$.configs[underlying].rebasing || $.configs[wrapper].strategy != address(0)) revert InvalidAssetConfig(wrapper);
+        $.underlyingOf[wrapper] = underlying;
+        emit WrapperAdded(wrapper, underlying);
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function underlyingOf(address wrapper) external view returns (address) {
+        return _s().underlyingOf[wrapper];
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function setMarketGuard(address asset, MarketGuard calldata guard) external restricted {
+        AssetRegistryStorage storage $ = _s();
+        if ($.configs[asset].strategy == address(0)) revert AssetNotSupported(asset);
+        if (guard.feed != address(0) && (guard.maxAge == 0 || AggregatorV3Interface(guard.feed).decimals() != 18)) {
+            revert InvalidMarketGuard(asset);
+        }
+        $.marketGuards[asset] = guard;
+        emit MarketGuardSet(asset, guard.feed, guard.maxAge, guard.maxDivergenceBps);
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function marketGuard(address asset) external view returns (MarketGuard memory) {
+        return _s().marketGuards[asset];
+    }
+
+    /// @dev The protocol price, lowered to the market's when a guard's feed is below it; refused when stale or
+    /// too far apart (a depeg: the protocol rate no longer says what the token is worth).
+    function _depositPrice(address asset, AssetConfig storage config) private view returns (uint256 p) {
+        p = _boundedPrice(asset, config);
+        MarketGuard storage guard = _s().marketGuards[asset];
+        address feed = guard.feed;
+        if (feed == address(0)) return p;
+        (, int256 answer,, uint256 updatedAt,) = AggregatorV3Interface(feed).latestRoundData();
+        if (answer <= 0 || block.timestamp > updatedAt + guard.maxAge) {
+            revert MarketPriceStale(asset, updatedAt, guard.maxAge);
+        }
+        uint256 market = uint256(answer);
+        uint256 gap = market > p ? market - p : p - market;
+        if (gap * BPS > p * guard.maxDivergenceBps) revert MarketPriceDiverged(asset, p, market, guard.maxDivergenceBps);
+        if (market < p) p = market;
     }
 
     /// @dev Reads only the adapter and bounds slots (the hot path of every deposit).

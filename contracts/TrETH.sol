@@ -47,6 +47,14 @@ contract TrETH is ITrETH, ERC20PermitUpgradeable, AccessManagedUpgradeable, UUPS
     }
 
     /// @notice Sets the withdrawal queue allowed to burn (ADMIN).
+    /// @inheritdoc ITrETH
+    function escrowFrom(address owner, address spender, uint256 amount) external {
+        address queue = _s().withdrawalQueue;
+        if (msg.sender != queue) revert UnauthorizedBurner(msg.sender);
+        if (spender != owner) _spendAllowance(owner, spender, amount);
+        _transfer(owner, queue, amount);
+    }
+
     function setWithdrawalQueue(address queue) external restricted {
         _s().withdrawalQueue = queue;
         emit WithdrawalQueueSet(queue);

@@ -9,62 +9,37 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {IVault} from "./interfaces/IVault.sol";
+import {IVaultCore} from "./interfaces/IVault.sol";
+import {VaultCore} from "./VaultCore.sol";
 import {ITrETH} from "./interfaces/ITrETH.sol";
 import {IAssetRegistry} from "./interfaces/IAssetRegistry.sol";
 import {IRiskRegistry} from "./interfaces/IRiskRegistry.sol";
 import {IOperatorDelegator} from "./interfaces/IOperatorDelegator.sol";
+import {ITrellisEntryPull} from "./interfaces/ITrellisEntry.sol";
 import {IStETH} from "./interfaces/lst/IStETH.sol";
+import {IWstETH} from "./interfaces/lst/IWstETH.sol";
 import {IDelegationManagerTypes} from "./interfaces/eigenlayer/IDelegationManager.sol";
 import {IRewardsCoordinatorTypes} from "./interfaces/eigenlayer/IRewardsCoordinator.sol";
 import {SharesMathLib} from "./libraries/SharesMathLib.sol";
 import {BPS, WAD, YEAR} from "./libraries/Constants.sol";
 
 /// @title Vault
-contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyGuardTransient {
+contract Vault is IVaultCore, VaultCore, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using SharesMathLib for uint256;
     using SafeCast for uint256;
 
     uint256 public constant MAX_FEE_BPS = 3_000;
+    uint256 public constant MIN_STREAM_WINDOW = 1 hours;
+    uint256 public constant MAX_STREAM_WINDOW = 30 days;
+    uint256 public constant MAX_MEASUREMENT_AGE = 7 days;
 
-    /// @custom:storage-location erc7201:trellis.Vault
-    struct VaultStorage {
-        ITrETH trETH;
-        IAssetRegistry assetRegistry;
-        IRiskRegistry riskRegistry;
-        address delegatorBeacon;
-        address treasury;
-        address withdrawalQueue;
-        // One slot, read and written together by every deposit.
-        uint128 totalAssets;
-        /// @dev Escrowed trETH of finalized requests: paid out already, burned at claim, out of the supply.
-        uint120 finalizedShares;
-        uint8 pausedMask;
-        uint64 lastSync;
-        uint64 syncCount;
-        SyncParams syncParams;
-        address[] delegators;
-        mapping(address delegator => bool) isDelegator;
-        mapping(address operator => address delegator) delegatorOf;
-        mapping(address asset => AssetBalance) balances;
-        /// @dev The highest rate after any sync: the fee is charged only on a rise above it, so recovering
-        /// from a loss (a slash reversed, an LST re-pegging) is never charged as new yield.
-        uint256 feeHighWaterRate;
-    }
+    /// @dev The keeper's plumbing, run by delegatecall (see `fallback`). An immutable of this implementation, so an
+    /// upgrade replaces both halves together.
+    address public immutable OPERATIONS;
 
-    /// @dev One slot per asset.
-    struct AssetBalance {
-        /// @dev Idle balance in asset units, or in Lido shares for a rebasing asset.
-        uint128 idle;
-        /// @dev Net deposits in asset units, checked against the deposit cap.
-        uint128 deposited;
-    }
-
-    // keccak256(abi.encode(uint256(keccak256("trellis.Vault")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 public constant STORAGE_LOCATION = 0x0ed6b65434e6b1ea0e36d09b817d2be99c9290f67566cb3869a49e5632a2b000;
-
-    constructor() {
+    constructor(address operations) {
+        OPERATIONS = operations;
         _disableInitializers();
     }
 
@@ -88,320 +63,272 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
         $.riskRegistry = riskRegistry_;
         $.delegatorBeacon = delegatorBeacon_;
         $.treasury = treasury_;
-        $.lastSync = uint64(block.timestamp);
+        $.lastSync = uint40(block.timestamp);
+        $.checkpoint = uint40(block.timestamp);
+        $.lastFullRefresh = uint40(block.timestamp);
         $.feeHighWaterRate = WAD;
         _setSyncParams(syncParams_);
+        _setRateParams(RateParams({streamWindow: 7 days, maxMeasurementAge: 2 days}));
+    }
+
+    /// @dev Every selector the vault does not implement runs in `VaultOperations` on this storage.
+    fallback() external {
+        address operations = OPERATIONS;
+        assembly ("memory-safe") {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), operations, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) { revert(0, returndatasize()) }
+            return(0, returndatasize())
+        }
     }
 
     // ---------------------------------------------------------------- deposits
 
-    /// @inheritdoc IVault
+    /// @inheritdoc IVaultCore
     function deposit(address asset, uint256 amount, uint256 minShares, address receiver)
         external
         nonReentrant
         returns (uint256 shares)
     {
-        VaultStorage storage $ = _s();
-        _requireNotPaused(Action.Deposit);
-        if (amount == 0) revert ZeroAmount();
-        if (receiver == address(0)) revert ZeroAddress();
-        (uint256 price, uint256 depositCap, uint256 minDeposit, bool rebasing) = $.assetRegistry.depositTerms(asset);
-        if (amount < minDeposit) revert DepositBelowMinimum(asset, minDeposit, amount);
-        uint256 deposited = $.balances[asset].deposited + amount;
-        if (deposited > depositCap) revert DepositCapExceeded(asset, depositCap, deposited);
-
-        uint256 received = _pull(asset, amount, rebasing);
-        uint256 value = Math.mulDiv(received, price, WAD);
-        shares = value.toSharesDown($.totalAssets, _effectiveSupply());
-        if (shares == 0) revert ZeroAmount();
-        if (shares < minShares) revert SlippageExceeded(minShares, shares);
-        $.totalAssets += value.toUint128();
-        $.balances[asset].deposited = uint128(deposited); // <= depositCap, a uint128
-        $.trETH.mint(receiver, shares);
-        emit Deposited(msg.sender, receiver, asset, amount, value, shares);
+        return _deposit(asset, msg.sender, amount, minShares, receiver, false);
     }
 
-    /// @inheritdoc IVault
+    /// @inheritdoc IVaultCore
+    function depositFromEntry(address asset, address owner, uint256 amount, uint256 minShares, address receiver)
+        external
+        nonReentrant
+        returns (uint256 shares)
+    {
+        if (_s().entryOf[asset] != msg.sender) revert OnlyEntry(msg.sender, asset);
+        return _deposit(asset, owner, amount, minShares, receiver, true);
+    }
+
+    /// @inheritdoc IVaultCore
     function previewDeposit(address asset, uint256 amount) external view returns (uint256) {
-        VaultStorage storage $ = _s();
-        IAssetRegistry.AssetConfig memory config = $.assetRegistry.getAssetConfig(asset);
-        uint256 received = amount;
-        if (config.rebasing) received = IStETH(asset).getPooledEthByShares(IStETH(asset).getSharesByPooledEth(amount));
-        uint256 value = Math.mulDiv(received, $.assetRegistry.price(asset), WAD);
-        return value.toSharesDown($.totalAssets, _effectiveSupply());
+        (uint256 value, uint256 mark, uint256 supply) = _quote(asset, amount);
+        return value.toSharesDown(mark, supply);
+    }
+
+    /// @inheritdoc IVaultCore
+    function previewMint(address asset, uint256 shares) external view returns (uint256 amount) {
+        (uint256 price, uint256 mark, uint256 supply) = _quote(asset, WAD);
+        uint256 value = shares.toAssetsUp(mark, supply);
+        amount = Math.mulDiv(value, WAD, price, Math.Rounding.Ceil);
+        // A rebasing asset can land 1-2 wei short (Lido's share rounding); ask for that much more.
+        (, address held) = _heldAsset(asset);
+        if (_s().assetRegistry.getAssetConfig(held).rebasing) amount += 2;
+    }
+
+    /// @inheritdoc IVaultCore
+    function entryOf(address asset) external view returns (address) {
+        return _s().entryOf[asset];
     }
 
     // ---------------------------------------------------------------- rate
 
-    /// @inheritdoc IVault
-    function totalAssets() external view returns (uint256) {
-        return _s().totalAssets;
+    /// @inheritdoc IVaultCore
+    function totalAssets() external view returns (uint256 booked) {
+        (booked,) = _booksNow();
     }
 
-    /// @inheritdoc IVault
+    /// @inheritdoc IVaultCore
+    function markedAssets() external view returns (uint256) {
+        return _mark();
+    }
+
+    /// @inheritdoc IVaultCore
     function rate() public view returns (uint256) {
-        return WAD.toAssetsDown(_s().totalAssets, _effectiveSupply());
+        (uint256 booked,) = _booksNow();
+        return WAD.toAssetsDown(booked, _s().trETH.totalSupply());
     }
 
-    /// @inheritdoc IVault
+    /// @inheritdoc IVaultCore
     function getRate() external view returns (uint256) {
         return rate();
     }
 
-    /// @inheritdoc IVault
+    /// @inheritdoc IVaultCore
+    function rateSnapshot() external view returns (uint256 snapshotRate, uint256 snapshotTimestamp, uint256 maxYearlyGrowthBps) {
+        VaultStorage storage $ = _s();
+        snapshotTimestamp = $.checkpoint;
+        snapshotRate = WAD.toAssetsDown($.booked, $.trETH.totalSupply());
+        maxYearlyGrowthBps = $.syncParams.maxAprBps;
+    }
+
+    /// @inheritdoc IVaultCore
+    function books() external view returns (Books memory b) {
+        VaultStorage storage $ = _s();
+        (b.booked, b.pending) = _booksNow();
+        b.releasePerSecond = $.releasePerSecond;
+        b.checkpoint = block.timestamp;
+    }
+
+    /// @inheritdoc IVaultCore
     function lastSyncTimestamp() external view returns (uint256) {
         return _s().lastSync;
     }
 
-    /// @inheritdoc IVault
+    /// @inheritdoc IVaultCore
+    function lastFullRefresh() external view returns (uint256) {
+        return _s().lastFullRefresh;
+    }
+
+    /// @inheritdoc IVaultCore
     function sync() external restricted nonReentrant returns (uint256 newTotalAssets) {
         VaultStorage storage $ = _s();
         _requireNotPaused(Action.Sync);
-        uint256 oldTotalAssets = $.totalAssets;
-        uint256 oldRate = rate();
-        uint256 measured = measureTotalAssets();
+        (uint256 booked, uint256 pending) = _booksNow();
+        uint256 oldBooked = booked;
+        uint256 supply = $.trETH.totalSupply();
+        uint256 oldRate = WAD.toAssetsDown(booked, supply);
+        uint256 mark = _mark();
         uint256 feeShares;
-        if (measured > oldTotalAssets) {
-            uint256 elapsed = block.timestamp - $.lastSync;
-            uint256 maxRise = Math.mulDiv(oldTotalAssets, uint256($.syncParams.maxAprBps) * elapsed, BPS * YEAR);
-            // Whatever is above the bound stays in the measurement and is applied by later syncs.
-            uint256 rise = Math.min(measured - oldTotalAssets, maxRise);
-            newTotalAssets = oldTotalAssets + rise;
-            uint256 fee = _feeOnRise(oldTotalAssets, newTotalAssets, $.feeHighWaterRate, $.syncParams.feeBps);
-            if (fee != 0) {
-                // Shares worth `fee` at the post-fee rate: fee * S / (A - fee), rounded down so the
-                // treasury never takes more than its bps.
-                feeShares = fee.toSharesDown(newTotalAssets - fee, _effectiveSupply());
-            }
-        } else {
+        if (mark < booked) {
             // A loss (slashing, an LST rate falling) is applied at once: nobody exits ahead of it.
-            newTotalAssets = measured;
+            booked = mark;
+            pending = 0;
+            $.releasePerSecond = 0;
+        } else {
+            feeShares = _feeShares(booked, supply);
+            // Everything held above the booked total is pending, released at the bounded speed.
+            pending = mark - booked;
+            uint256 window = $.rateParams.streamWindow;
+            uint256 aprSpeed = Math.mulDiv(booked, $.syncParams.maxAprBps, BPS * YEAR);
+            $.releasePerSecond = Math.min(Math.ceilDiv(pending, window), aprSpeed).toUint96();
         }
-        $.totalAssets = newTotalAssets.toUint128();
-        $.lastSync = uint64(block.timestamp);
+        _writeBooks(booked, pending);
+        $.lastSync = uint40(block.timestamp);
         ++$.syncCount;
         if (feeShares != 0) $.trETH.mint($.treasury, feeShares);
         uint256 newRate = rate();
         if (newRate > $.feeHighWaterRate) $.feeHighWaterRate = newRate;
-        emit RateSynced(oldTotalAssets, newTotalAssets, measured, oldRate, newRate, feeShares);
+        emit RateSynced(oldBooked, booked, mark, oldRate, newRate, feeShares);
+        emit GainsStreamed(pending, $.releasePerSecond);
+        return booked;
     }
 
-    /// @inheritdoc IVault
-    function measureTotalAssets() public view returns (uint256 total) {
-        VaultStorage storage $ = _s();
-        IAssetRegistry registry = $.assetRegistry;
-        address[] memory assets = registry.getAssets();
-        address[] memory strategies = new address[](assets.length);
-        uint256[] memory units = new uint256[](assets.length);
-        bool[] memory rebasing = new bool[](assets.length);
-        for (uint256 i; i < assets.length; ++i) {
-            IAssetRegistry.AssetConfig memory config = registry.getAssetConfig(assets[i]);
-            strategies[i] = config.strategy;
-            rebasing[i] = config.rebasing;
-        }
-        address[] memory delegators = $.delegators;
-        for (uint256 d; d < delegators.length; ++d) {
-            uint256[] memory amounts = IOperatorDelegator(delegators[d]).underlyingBalances(strategies);
-            for (uint256 i; i < assets.length; ++i) units[i] += amounts[i];
-        }
-        for (uint256 i; i < assets.length; ++i) {
-            units[i] += _idleUnits(assets[i], rebasing[i]);
-            if (units[i] != 0) total += Math.mulDiv(units[i], registry.price(assets[i]), WAD);
-        }
+    /// @inheritdoc IVaultCore
+    function bookLoss() external nonReentrant returns (uint256 loss) {
+        return _settle(_mark());
+    }
+
+    /// @inheritdoc IVaultCore
+    function heldUnits(address asset) public view returns (uint256) {
+        AssetBalance memory balance = _s().balances[asset];
+        return _toAssetUnits(asset, _s().assetRegistry.getAssetConfig(asset).rebasing, balance.idle + balance.restaked);
+    }
+
+    /// @inheritdoc IVaultCore
+    function delegatorHolding(address delegator, address asset) external view returns (uint256) {
+        return _toAssetUnits(asset, _s().assetRegistry.getAssetConfig(asset).rebasing, _s().delegatorUnits[delegator][asset]);
     }
 
     // ---------------------------------------------------------------- operators and allocation
 
-    /// @inheritdoc IVault
-    function addOperatorDelegator(address operator) external restricted returns (address delegator) {
-        VaultStorage storage $ = _s();
-        if (operator == address(0)) revert ZeroAddress();
-        if ($.delegatorOf[operator] != address(0)) revert DelegatorAlreadyExists(operator, $.delegatorOf[operator]);
-        delegator = address(
-            new BeaconProxy($.delegatorBeacon, abi.encodeCall(IOperatorDelegator.initialize, (address(this), operator)))
-        );
-        $.delegators.push(delegator);
-        $.isDelegator[delegator] = true;
-        $.delegatorOf[operator] = delegator;
-        emit OperatorDelegatorAdded(operator, delegator);
-    }
+    // ---------------------------------------------------------------- exits
 
-    /// @inheritdoc IVault
-    function allocate(address delegator, address asset, uint256 amount)
-        external
-        restricted
-        nonReentrant
-        returns (uint256 shares)
-    {
-        VaultStorage storage $ = _s();
-        _requireNotPaused(Action.Allocate);
-        if (amount == 0) revert ZeroAmount();
-        if (!$.isDelegator[delegator]) revert UnknownDelegator(delegator);
-        IAssetRegistry.AssetConfig memory config = $.assetRegistry.getAssetConfig(asset);
-        uint256 sent = _sendIdle(asset, config.rebasing, delegator, amount);
-        shares = IOperatorDelegator(delegator).restake(config.strategy, asset, sent);
-        // Checked on the state after the move, so the check sees exactly what EigenLayer holds.
-        $.riskRegistry.checkAllocation(IOperatorDelegator(delegator).operator());
-        emit Allocated(delegator, asset, sent, shares);
-    }
-
-    /// @inheritdoc IVault
-    function queueDelegatorWithdrawal(address delegator, address asset, uint256 depositShares)
-        external
-        restricted
-        returns (bytes32 root)
-    {
-        VaultStorage storage $ = _s();
-        if (depositShares == 0) revert ZeroAmount();
-        if (!$.isDelegator[delegator]) revert UnknownDelegator(delegator);
-        root = IOperatorDelegator(delegator).queueWithdrawal($.assetRegistry.getAssetConfig(asset).strategy, depositShares);
-        emit DelegatorWithdrawalQueued(delegator, asset, depositShares, root);
-    }
-
-    /// @inheritdoc IVault
-    function completeDelegatorWithdrawal(
-        address delegator,
-        IDelegationManagerTypes.Withdrawal calldata withdrawal,
-        address asset
-    ) external restricted nonReentrant returns (uint256 amount) {
-        VaultStorage storage $ = _s();
-        if (!$.isDelegator[delegator]) revert UnknownDelegator(delegator);
-        bool rebasing = $.assetRegistry.getAssetConfig(asset).rebasing;
-        uint256 before = _heldUnits(asset, rebasing);
-        IOperatorDelegator(delegator).completeWithdrawal(withdrawal, asset);
-        amount = _heldUnits(asset, rebasing) - before;
-        $.balances[asset].idle += amount.toUint128();
-        emit DelegatorWithdrawalCompleted(delegator, asset, amount);
-    }
-
-    /// @inheritdoc IVault
-    function claimRewards(address delegator, IRewardsCoordinatorTypes.RewardsMerkleClaim calldata claim)
-        external
-        restricted
-        nonReentrant
-    {
-        VaultStorage storage $ = _s();
-        if (!$.isDelegator[delegator]) revert UnknownDelegator(delegator);
-        uint256 n = claim.tokenLeaves.length;
-        uint256[] memory before = new uint256[](n);
-        bool[] memory supported = new bool[](n);
-        bool[] memory rebasing = new bool[](n);
-        for (uint256 i; i < n; ++i) {
-            address token = address(claim.tokenLeaves[i].token);
-            // Each token's arrival is measured as a balance difference: a repeated token would be counted twice.
-            if (i != 0 && token <= address(claim.tokenLeaves[i - 1].token)) {
-                revert RewardTokensNotAscending(address(claim.tokenLeaves[i - 1].token), token);
-            }
-            supported[i] = $.assetRegistry.isSupported(token);
-            if (supported[i]) rebasing[i] = $.assetRegistry.getAssetConfig(token).rebasing;
-            before[i] = _heldUnits(token, rebasing[i]);
-        }
-        IOperatorDelegator(delegator).claimRewards(claim, address(this));
-        for (uint256 i; i < n; ++i) {
-            address token = address(claim.tokenLeaves[i].token);
-            uint256 received = _heldUnits(token, rebasing[i]) - before[i];
-            if (received == 0) continue;
-            if (supported[i]) {
-                // Counted at the next sync, under its APR bound, where the fee is taken once.
-                $.balances[token].idle += received.toUint128();
-            } else {
-                IERC20(token).safeTransfer($.treasury, received);
-            }
-            emit RewardsClaimed(delegator, token, received, !supported[i]);
-        }
-    }
-
-    /// @inheritdoc IVault
-    function releaseToQueue(address asset, uint256 amount, uint256 value, uint256 shares)
+    /// @inheritdoc IVaultCore
+    function releaseToQueue(address asset, uint256 amount, uint256 value, uint256 gain)
         external
         returns (uint256 payout)
     {
         VaultStorage storage $ = _s();
         if (msg.sender != $.withdrawalQueue) revert OnlyWithdrawalQueue(msg.sender);
         bool rebasing = $.assetRegistry.getAssetConfig(asset).rebasing;
-        uint256 idleUnits = _idleUnits(asset, rebasing);
-        if (amount > idleUnits) revert InsufficientIdle(asset, idleUnits, amount);
-        if (rebasing) {
-            payout = IStETH(asset).getSharesByPooledEth(amount);
-            $.balances[asset].idle -= payout.toUint128();
-            IStETH(asset).transferShares(msg.sender, payout);
-        } else {
-            payout = amount;
-            $.balances[asset].idle -= amount.toUint128();
-            IERC20(asset).safeTransfer(msg.sender, amount);
-        }
-        // `value` is at most the shares' value at the current rate, so the rate of those who stay cannot fall.
-        $.totalAssets -= value.toUint128();
-        $.finalizedShares += shares.toUint120();
-        uint128 deposited = $.balances[asset].deposited;
-        $.balances[asset].deposited = deposited > amount ? deposited - uint128(amount) : 0;
-        emit ReleasedToQueue(asset, amount, value, shares);
+        (uint256 booked, uint256 pending) = _booksNow();
+        payout = _sendIdleExact(asset, rebasing, msg.sender, amount);
+        // `value` is at most the burned shares' worth at the booked rate, so the rate of those who stay cannot
+        // fall; `gain` (an instant-lane fee) is theirs, streamed like any other gain.
+        _writeBooks(booked - value, pending + gain);
+        emit ReleasedToQueue(asset, amount, value, gain);
     }
 
-    /// @inheritdoc IVault
-    function onQueueBurn(uint256 shares) external {
-        VaultStorage storage $ = _s();
-        if (msg.sender != $.withdrawalQueue) revert OnlyWithdrawalQueue(msg.sender);
-        $.finalizedShares -= shares.toUint120();
+    /// @inheritdoc IVaultCore
+    function settleValue(uint256 shares) external returns (uint256) {
+        if (msg.sender != _s().withdrawalQueue) revert OnlyWithdrawalQueue(msg.sender);
+        _settle(_mark());
+        return convertToAssets(shares);
     }
 
-    /// @inheritdoc IVault
-    function convertToAssets(uint256 shares) external view returns (uint256) {
-        return shares.toAssetsDown(_s().totalAssets, _effectiveSupply());
+    /// @inheritdoc IVaultCore
+    function convertToAssets(uint256 shares) public view returns (uint256) {
+        (uint256 booked,) = _booksNow();
+        // Virtual shares would promise the last holders a little more than is booked after a loss: never pay it.
+        return Math.min(shares.toAssetsDown(booked, _s().trETH.totalSupply()), booked);
     }
 
-    /// @inheritdoc IVault
-    function effectiveSupply() external view returns (uint256) {
-        return _effectiveSupply();
+    /// @inheritdoc IVaultCore
+    function convertToShares(uint256 assets) external view returns (uint256) {
+        (uint256 booked,) = _booksNow();
+        return assets.toSharesDown(booked, _s().trETH.totalSupply());
     }
 
-    /// @inheritdoc IVault
+    /// @inheritdoc IVaultCore
     function feeHighWaterRate() external view returns (uint256) {
         return _s().feeHighWaterRate;
     }
 
-    /// @inheritdoc IVault
+    /// @inheritdoc IVaultCore
     function syncCount() external view returns (uint256) {
         return _s().syncCount;
     }
 
-    /// @inheritdoc IVault
+    /// @inheritdoc IVaultCore
     function setWithdrawalQueue(address queue) external restricted {
         if (queue == address(0)) revert ZeroAddress();
         _s().withdrawalQueue = queue;
         emit WithdrawalQueueSet(queue);
     }
 
-    /// @inheritdoc IVault
+    /// @inheritdoc IVaultCore
     function withdrawalQueue() external view returns (address) {
         return _s().withdrawalQueue;
     }
 
+    /// @inheritdoc IVaultCore
+    function setEntry(address asset, address entry) external restricted {
+        VaultStorage storage $ = _s();
+        if (entry == address(0)) revert ZeroAddress();
+        if ($.entryOf[asset] != address(0)) revert EntryAlreadySet(asset, $.entryOf[asset]);
+        address underlying = $.assetRegistry.underlyingOf(asset);
+        // Reverts with AssetNotSupported for an asset that is neither held nor a registered wrapper.
+        if (underlying == address(0)) $.assetRegistry.getAssetConfig(asset);
+        $.underlyingOf[asset] = underlying;
+        $.entryOf[asset] = entry;
+        emit EntrySet(asset, entry);
+    }
+
     // ---------------------------------------------------------------- pause and parameters
 
-    /// @inheritdoc IVault
+    /// @inheritdoc IVaultCore
     function pause(Action action) external restricted {
         _s().pausedMask |= uint8(1 << uint8(action));
         emit Paused(action);
     }
 
-    /// @inheritdoc IVault
+    /// @inheritdoc IVaultCore
     function unpause(Action action) external restricted {
         _s().pausedMask &= ~uint8(1 << uint8(action));
         emit Unpaused(action);
     }
 
-    /// @inheritdoc IVault
-    function isPaused(Action action) public view returns (bool) {
-        return _s().pausedMask & uint8(1 << uint8(action)) != 0;
+    /// @inheritdoc IVaultCore
+    function isPaused(Action action) external view returns (bool) {
+        return _isPaused(action);
     }
 
-    /// @inheritdoc IVault
+    /// @inheritdoc IVaultCore
     function setSyncParams(SyncParams calldata params) external restricted {
         _setSyncParams(params);
     }
 
-    /// @inheritdoc IVault
+    /// @inheritdoc IVaultCore
+    function setRateParams(RateParams calldata params) external restricted {
+        _setRateParams(params);
+    }
+
+    /// @inheritdoc IVaultCore
     function setTreasury(address treasury_) external restricted {
         if (treasury_ == address(0)) revert ZeroAddress();
         _s().treasury = treasury_;
@@ -410,128 +337,162 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
 
     // ---------------------------------------------------------------- views
 
-    /// @inheritdoc IVault
+    /// @inheritdoc IVaultCore
     function syncParams() external view returns (SyncParams memory) {
         return _s().syncParams;
     }
 
-    /// @inheritdoc IVault
+    /// @inheritdoc IVaultCore
+    function rateParams() external view returns (RateParams memory) {
+        return _s().rateParams;
+    }
+
+    /// @inheritdoc IVaultCore
     function treasury() external view returns (address) {
         return _s().treasury;
     }
 
-    /// @inheritdoc IVault
+    /// @inheritdoc IVaultCore
     function trETH() external view returns (address) {
         return address(_s().trETH);
     }
 
-    /// @inheritdoc IVault
+    /// @inheritdoc IVaultCore
     function assetRegistry() external view returns (address) {
         return address(_s().assetRegistry);
     }
 
-    /// @inheritdoc IVault
+    /// @inheritdoc IVaultCore
     function riskRegistry() external view returns (address) {
         return address(_s().riskRegistry);
     }
 
-    /// @inheritdoc IVault
+    /// @inheritdoc IVaultCore
     function getDelegators() external view returns (address[] memory) {
         return _s().delegators;
     }
 
-    /// @inheritdoc IVault
+    /// @inheritdoc IVaultCore
     function isDelegator(address delegator) external view returns (bool) {
         return _s().isDelegator[delegator];
     }
 
-    /// @inheritdoc IVault
+    /// @inheritdoc IVaultCore
     function delegatorOf(address operator) external view returns (address) {
         return _s().delegatorOf[operator];
     }
 
-    /// @inheritdoc IVault
+    /// @inheritdoc IVaultCore
     function idleBalance(address asset) external view returns (uint256) {
-        return _idleUnits(asset, _s().assetRegistry.getAssetConfig(asset).rebasing);
+        return _toAssetUnits(asset, _s().assetRegistry.getAssetConfig(asset).rebasing, _s().balances[asset].idle);
     }
 
-    /// @inheritdoc IVault
+    /// @inheritdoc IVaultCore
     function idleValue() external view returns (uint256 value) {
-        IAssetRegistry registry = _s().assetRegistry;
-        address[] memory assets = registry.getAssets();
+        (address[] memory assets, uint256[] memory prices, bool[] memory rebasing) = _s().assetRegistry.markPrices();
         for (uint256 i; i < assets.length; ++i) {
-            uint256 units = _idleUnits(assets[i], registry.getAssetConfig(assets[i]).rebasing);
-            if (units != 0) value += Math.mulDiv(units, registry.price(assets[i]), WAD);
+            uint256 units = _toAssetUnits(assets[i], rebasing[i], _s().balances[assets[i]].idle);
+            value += Math.mulDiv(units, prices[i], WAD);
         }
     }
 
-    /// @inheritdoc IVault
-    function depositedOf(address asset) external view returns (uint256) {
-        return _s().balances[asset].deposited;
-    }
+    // ---------------------------------------------------------------- internal: deposits
 
-    // ---------------------------------------------------------------- internal
-
-    /// @dev Takes `amount` of `asset` from the caller into idle and returns what actually arrived, in asset
-    /// units: a stETH transfer can land 1-2 wei short, so it is measured by Lido shares.
-    function _pull(address asset, uint256 amount, bool rebasing) internal returns (uint256 received) {
-        AssetBalance storage balance = _s().balances[asset];
-        if (rebasing) {
-            uint256 before = IStETH(asset).sharesOf(address(this));
-            IERC20(asset).safeTransferFrom(msg.sender, address(this), amount);
-            uint256 lidoShares = IStETH(asset).sharesOf(address(this)) - before;
-            balance.idle += lidoShares.toUint128();
-            received = IStETH(asset).getPooledEthByShares(lidoShares);
-        } else {
-            uint256 before = IERC20(asset).balanceOf(address(this));
-            IERC20(asset).safeTransferFrom(msg.sender, address(this), amount);
-            received = IERC20(asset).balanceOf(address(this)) - before;
-            balance.idle += received.toUint128();
-        }
-    }
-
-    /// @dev The fee on a rise of total assets from `oldTotal` to `newTotal`: `feeBps` of the part that lifts
-    /// the rate above its high-water mark `hwm` (the total assets at which the rate equals `hwm`).
-    function _feeOnRise(uint256 oldTotal, uint256 newTotal, uint256 hwm, uint256 feeBps) internal view returns (uint256) {
-        uint256 atHighWater = hwm.assetsAtRateUp(_effectiveSupply());
-        uint256 base = Math.max(oldTotal, atHighWater);
-        return newTotal > base ? Math.mulDiv(newTotal - base, feeBps, BPS) : 0;
-    }
-
-    function _effectiveSupply() internal view returns (uint256) {
+    function _deposit(address asset, address payer, uint256 amount, uint256 minShares, address receiver, bool viaEntry)
+        internal
+        returns (uint256 shares)
+    {
         VaultStorage storage $ = _s();
-        return $.trETH.totalSupply() - $.finalizedShares;
+        _requireNotPaused(Action.Deposit);
+        if (amount == 0) revert ZeroAmount();
+        if (receiver == address(0)) revert ZeroAddress();
+        _requireFreshMeasurement();
+        // The mark before the tokens arrive: the deposit pays for every gain already held.
+        uint256 mark = _mark();
+        _settle(mark);
+        uint256 value = _receive(asset, payer, amount, viaEntry);
+        (uint256 booked, uint256 pending) = _booksNow();
+        uint256 supply = $.trETH.totalSupply();
+        shares = value.toSharesDown(mark, supply);
+        if (shares == 0) revert ZeroAmount();
+        if (shares < minShares) revert SlippageExceeded(minShares, shares);
+        // The new shares' worth at the booked rate enters the booked total (rounded up, so the rate cannot fall);
+        // the rest of what was paid is the newcomer's share of the held-but-unbooked gains: it stays pending.
+        uint256 addBooked = Math.min(shares.toAssetsUp(booked, supply), value);
+        _writeBooks(booked + addBooked, pending + value - addBooked);
+        $.trETH.mint(receiver, shares);
+        emit Deposited(payer, receiver, asset, amount, value, shares);
     }
 
-    /// @dev The vault's whole holding of `token`: Lido shares for a rebasing asset, units otherwise.
-    function _heldUnits(address token, bool rebasing) internal view returns (uint256) {
-        return rebasing ? IStETH(token).sharesOf(address(this)) : IERC20(token).balanceOf(address(this));
+    /// @dev Pulls the deposit, checks its minimum and the asset's cap, and returns its value at the deposit price.
+    function _receive(address asset, address payer, uint256 amount, bool viaEntry) internal returns (uint256 value) {
+        (address wrapper, address held) = _heldAsset(asset);
+        DepositTerms memory t;
+        (t.price, t.cap, t.minDeposit, t.rebasing) = _s().assetRegistry.depositTerms(held);
+        uint256 received = _pull(asset, wrapper, held, payer, amount, t.rebasing, viaEntry);
+        if (received < t.minDeposit) revert DepositBelowMinimum(asset, t.minDeposit, received);
+        AssetBalance memory balance = _s().balances[held];
+        uint256 holding = _toAssetUnits(held, t.rebasing, balance.idle + balance.restaked);
+        if (holding > t.cap) revert DepositCapExceeded(held, t.cap, holding);
+        value = Math.mulDiv(received, t.price, WAD);
     }
 
-    function _idleUnits(address asset, bool rebasing) internal view returns (uint256) {
-        uint256 idle = _s().balances[asset].idle;
-        return rebasing && idle != 0 ? IStETH(asset).getPooledEthByShares(idle) : idle;
+    /// @dev Takes `amount` of `asset` from `payer` into idle `held` and returns what arrived in `held` units: a
+    /// stETH transfer can land 1-2 wei short, so it is measured by Lido shares; a wrapper is unwrapped.
+    function _pull(
+        address asset,
+        address wrapper,
+        address held,
+        address payer,
+        uint256 amount,
+        bool rebasing,
+        bool viaEntry
+    ) internal returns (uint256 received) {
+        uint256 before = _heldTokenUnits(held, rebasing);
+        if (viaEntry) ITrellisEntryPull(msg.sender).pullAssets(payer, amount);
+        else IERC20(asset).safeTransferFrom(payer, address(this), amount);
+        if (wrapper != address(0)) IWstETH(wrapper).unwrap(amount);
+        uint256 arrived = _heldTokenUnits(held, rebasing) - before;
+        _s().balances[held].idle += arrived.toUint128();
+        received = _toAssetUnits(held, rebasing, arrived);
     }
 
-    /// @dev Sends `amount` units of idle `asset` to `to` and returns the units `to` can count on receiving.
-    /// A rebasing asset moves by Lido shares, so the vault's tracked shares stay exact.
-    function _sendIdle(address asset, bool rebasing, address to, uint256 amount) internal returns (uint256 sent) {
+    /// @dev The value of `amount` of `asset` at its deposit price, the mark and the supply.
+    function _quote(address asset, uint256 amount) internal view returns (uint256 value, uint256 mark, uint256 supply) {
         VaultStorage storage $ = _s();
-        uint256 idleUnits = _idleUnits(asset, rebasing);
-        if (amount > idleUnits) revert InsufficientIdle(asset, idleUnits, amount);
-        if (rebasing) {
-            uint256 lidoShares = IStETH(asset).getSharesByPooledEth(amount);
-            // Below one Lido share nothing would move (and EigenLayer refuses a zero-share deposit).
-            if (lidoShares == 0) revert ZeroAmount();
-            $.balances[asset].idle -= lidoShares.toUint128();
-            IStETH(asset).transferShares(to, lidoShares);
-            sent = IStETH(asset).getPooledEthByShares(lidoShares);
-        } else {
-            $.balances[asset].idle -= amount.toUint128();
-            IERC20(asset).safeTransfer(to, amount);
-            sent = amount;
-        }
+        (address wrapper, address held) = _heldAsset(asset);
+        uint256 units = wrapper == address(0) ? amount : IWstETH(wrapper).getStETHByWstETH(amount);
+        value = Math.mulDiv(units, $.assetRegistry.depositPrice(held), WAD);
+        (uint256 booked,) = _booksNow();
+        mark = Math.max(_mark(), booked);
+        supply = $.trETH.totalSupply();
     }
+
+    /// @dev (wrapper or zero, the asset actually held).
+    function _heldAsset(address asset) internal view returns (address wrapper, address held) {
+        address underlying = _s().underlyingOf[asset];
+        return underlying == address(0) ? (address(0), asset) : (asset, underlying);
+    }
+
+    // ---------------------------------------------------------------- internal: the books
+
+    /// @dev The fee on the rise of the booked total above the fee high-water rate, as trETH (rounded down, so the
+    /// treasury never takes more than its bps).
+    function _feeShares(uint256 booked, uint256 supply) internal view returns (uint256) {
+        VaultStorage storage $ = _s();
+        uint256 atHighWater = $.feeHighWaterRate.assetsAtRateUp(supply);
+        if (booked <= atHighWater) return 0;
+        uint256 fee = Math.mulDiv(booked - atHighWater, $.syncParams.feeBps, BPS);
+        return fee == 0 ? 0 : fee.toSharesDown(booked - fee, supply);
+    }
+
+    function _requireFreshMeasurement() internal view {
+        VaultStorage storage $ = _s();
+        uint256 maxAge = $.rateParams.maxMeasurementAge;
+        if (block.timestamp > uint256($.lastFullRefresh) + maxAge) revert MeasurementStale($.lastFullRefresh, maxAge);
+    }
+
+    // ---------------------------------------------------------------- internal: holdings
 
     function _setSyncParams(SyncParams calldata params) internal {
         if (params.feeBps > MAX_FEE_BPS) revert FeeTooHigh(params.feeBps);
@@ -539,15 +500,15 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
         emit SyncParamsSet(params.maxAprBps, params.feeBps);
     }
 
-    function _requireNotPaused(Action action) internal view {
-        if (isPaused(action)) revert ActionPaused(action);
+    function _setRateParams(RateParams memory params) internal {
+        if (
+            params.streamWindow < MIN_STREAM_WINDOW || params.streamWindow > MAX_STREAM_WINDOW
+                || params.maxMeasurementAge == 0 || params.maxMeasurementAge > MAX_MEASUREMENT_AGE
+        ) revert InvalidRateParams(params.streamWindow, params.maxMeasurementAge);
+        _s().rateParams = params;
+        emit RateParamsSet(params.streamWindow, params.maxMeasurementAge);
     }
 
     function _authorizeUpgrade(address) internal override restricted {}
 
-    function _s() internal pure returns (VaultStorage storage $) {
-        assembly {
-            $.slot := STORAGE_LOCATION
-        }
-    }
 }

@@ -6,7 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IStrategy} from "../contracts/interfaces/eigenlayer/IStrategy.sol";
 import {OperatorSet} from "../contracts/interfaces/eigenlayer/OperatorSetLib.sol";
 import {IRiskRegistry} from "../contracts/interfaces/IRiskRegistry.sol";
-import {IVault} from "../contracts/interfaces/IVault.sol";
+import {IVault, IVaultTypes} from "../contracts/interfaces/IVault.sol";
 import {IAssetRegistry} from "../contracts/interfaces/IAssetRegistry.sol";
 import {IPriceAdapter} from "../contracts/interfaces/IPriceAdapter.sol";
 import {IStETH} from "../contracts/interfaces/lst/IStETH.sol";
@@ -148,7 +148,7 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
             totalSlashableCapBps: uint16(vm.parseJsonUint(json, ".limits.totalSlashableCapBps")),
             minBufferBps: uint16(vm.parseJsonUint(json, ".limits.minBufferBps"))
         });
-        IVault.SyncParams memory syncParams = IVault.SyncParams({
+        IVaultTypes.SyncParams memory syncParams = IVaultTypes.SyncParams({
             maxAprBps: uint16(vm.parseJsonUint(json, ".sync.maxAprBps")),
             feeBps: uint16(vm.parseJsonUint(json, ".sync.feeBps"))
         });

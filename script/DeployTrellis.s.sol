@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {Script} from "forge-std/Script.sol";
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {IRiskRegistry} from "../contracts/interfaces/IRiskRegistry.sol";
-import {IVault} from "../contracts/interfaces/IVault.sol";
+import {IVault, IVaultTypes} from "../contracts/interfaces/IVault.sol";
 import {IAssetRegistry} from "../contracts/interfaces/IAssetRegistry.sol";
 import {IPriceAdapter} from "../contracts/interfaces/IPriceAdapter.sol";
 import {IStETH} from "../contracts/interfaces/lst/IStETH.sol";
@@ -75,7 +75,7 @@ contract DeployTrellis is Script {
                 totalSlashableCapBps: uint16(vm.parseJsonUint(json, ".limits.totalSlashableCapBps")),
                 minBufferBps: uint16(vm.parseJsonUint(json, ".limits.minBufferBps"))
             }),
-            IVault.SyncParams({
+            IVaultTypes.SyncParams({
                 maxAprBps: uint16(vm.parseJsonUint(json, ".sync.maxAprBps")),
                 feeBps: uint16(vm.parseJsonUint(json, ".sync.feeBps"))
             })

@@ -6,7 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IStrategy} from "../contracts/interfaces/eigenlayer/IStrategy.sol";
 import {OperatorSet} from "../contracts/interfaces/eigenlayer/OperatorSetLib.sol";
 import {IRiskRegistry} from "../contracts/interfaces/IRiskRegistry.sol";
-import {IVault} from "../contracts/interfaces/IVault.sol";
+import {IVault, IVaultTypes} from "../contracts/interfaces/IVault.sol";
 import {IAssetRegistry} from "../contracts/interfaces/IAssetRegistry.sol";
 import {IPriceAdapter} from "../contracts/interfaces/IPriceAdapter.sol";
 import {IStETH} from "../contracts/interfaces/lst/IStETH.sol";
@@ -34,6 +34,7 @@ import {
     EigenLayerDevnetParams
 } from "../script/lib/EigenLayerDevnetDeployer.sol";
 import {TrellisDeployer} from "../script/lib/TrellisDeployer.sol";
+import {TrellisEntry} from "../contracts/TrellisEntry.sol";
 
 /// @dev The whole stack in one test contract: EigenLayer devnet core (through the same deployer the scripts
 /// use, pranking instead of broadcasting), the four LST look-alikes, the RewardsCoordinator and Trellis
@@ -60,7 +61,10 @@ abstract contract BaseTest is Test, EigenLayerDevnetDeployer {
     DevnetOsETH internal osETH;
     DevnetOsTokenVaultController internal osController;
     address[] internal assets;
+    /// @dev Indexed like `assets`: wstETH is held as stETH, so its entry is the stETH strategy.
     IStrategy[] internal strategies;
+    /// @dev The EigenLayer strategies, as on mainnet: stETH, rETH, osETH (no wstETH strategy).
+    IStrategy[] internal heldStrategies;
 
     EigenLayerDevnet internal el;
     RewardsCoordinator internal rewards;
@@ -73,11 +77,13 @@ abstract contract BaseTest is Test, EigenLayerDevnetDeployer {
     uint256 internal avsBKey;
 
     TrellisDeployer.Deployment internal d;
-    Vault internal vault;
+    IVault internal vault;
     TrETH internal trETH;
     AssetRegistry internal registry;
     RiskRegistry internal risk;
     WithdrawalQueue internal queue;
+    /// @dev One ERC-7575/7540 entry per asset, indexed like `assets`.
+    TrellisEntry[] internal entries;
 
     function setUp() public virtual {
         vm.roll(1_000);
@@ -114,10 +120,16 @@ abstract contract BaseTest is Test, EigenLayerDevnetDeployer {
                 allocationConfigurationDelay: 1
             })
         );
-        IERC20[] memory tokens = new IERC20[](4);
-        for (uint256 i; i < 4; ++i) tokens[i] = IERC20(assets[i]);
+        IERC20[] memory tokens = new IERC20[](3);
+        tokens[0] = IERC20(address(stETH));
+        tokens[1] = IERC20(address(rETH));
+        tokens[2] = IERC20(address(osETH));
         IStrategy[] memory s = deployEigenLayerStrategies(el, elOwnerKey, tokens);
-        for (uint256 i; i < 4; ++i) strategies.push(s[i]);
+        for (uint256 i; i < 3; ++i) heldStrategies.push(s[i]);
+        strategies.push(s[0]);
+        strategies.push(s[0]);
+        strategies.push(s[1]);
+        strategies.push(s[2]);
         rewards = new RewardsCoordinator(address(this), address(this), 0, 1 days);
 
         for (uint256 i; i < 3; ++i) {
@@ -127,12 +139,12 @@ abstract contract BaseTest is Test, EigenLayerDevnetDeployer {
         operators = registerEigenLayerOperators(el, operatorKeys, 1);
         (avsA, avsAKey) = makeAddrAndKey("avsA");
         (avsB, avsBKey) = makeAddrAndKey("avsB");
-        createEigenLayerAVS(el, avsAKey, 2, strategies);
-        createEigenLayerAVS(el, avsBKey, 1, strategies);
-        allocateAndRegisterEigenLayerOperator(el, operatorKeys[0], OperatorSet(avsA, 0), strategies, 0.5e18);
-        allocateAndRegisterEigenLayerOperator(el, operatorKeys[1], OperatorSet(avsA, 1), strategies, 0.3e18);
-        allocateAndRegisterEigenLayerOperator(el, operatorKeys[1], OperatorSet(avsB, 0), strategies, 0.3e18);
-        allocateAndRegisterEigenLayerOperator(el, operatorKeys[2], OperatorSet(avsB, 0), strategies, 0.2e18);
+        createEigenLayerAVS(el, avsAKey, 2, heldStrategies);
+        createEigenLayerAVS(el, avsBKey, 1, heldStrategies);
+        allocateAndRegisterEigenLayerOperator(el, operatorKeys[0], OperatorSet(avsA, 0), heldStrategies, 0.5e18);
+        allocateAndRegisterEigenLayerOperator(el, operatorKeys[1], OperatorSet(avsA, 1), heldStrategies, 0.3e18);
+        allocateAndRegisterEigenLayerOperator(el, operatorKeys[1], OperatorSet(avsB, 0), heldStrategies, 0.3e18);
+        allocateAndRegisterEigenLayerOperator(el, operatorKeys[2], OperatorSet(avsB, 0), heldStrategies, 0.2e18);
         // Past the operators' allocation delay: the allocations are live.
         vm.roll(block.number + 2);
     }
@@ -154,7 +166,7 @@ abstract contract BaseTest is Test, EigenLayerDevnetDeployer {
                 totalSlashableCapBps: 10_000,
                 minBufferBps: 0
             }),
-            IVault.SyncParams({maxAprBps: 1_000, feeBps: 1_000})
+            IVaultTypes.SyncParams({maxAprBps: 1_000, feeBps: 1_000})
         );
         vault = d.vault;
         trETH = d.trETH;
@@ -163,11 +175,12 @@ abstract contract BaseTest is Test, EigenLayerDevnetDeployer {
         queue = d.withdrawalQueue;
 
         _addAsset(address(stETH), 0, new StEthAdapter(IStETH(address(stETH))), 0.99e18, 1.01e18, true);
-        _addAsset(address(wstETH), 1, new WstEthAdapter(IWstETH(address(wstETH))), 1e18, 2e18, false);
+        registry.addWrapper(address(wstETH), address(stETH));
         _addAsset(address(rETH), 2, new REthAdapter(IRETH(address(rETH))), 1e18, 2e18, false);
         _addAsset(
             address(osETH), 3, new OsEthAdapter(address(osETH), IOsTokenVaultController(address(osController))), 1e18, 2e18, false
         );
+        for (uint256 i; i < assets.length; ++i) entries.push(TrellisDeployer.addEntry(d, assets[i]));
         for (uint256 i; i < _delegatorCount(); ++i) {
             risk.setOperatorAllowed(operators[i], true);
             delegators.push(vault.addOperatorDelegator(operators[i]));
@@ -238,8 +251,27 @@ abstract contract BaseTest is Test, EigenLayerDevnetDeployer {
         shares = vault.allocate(delegators[operatorIndex], asset, amount);
     }
 
+    /// @dev As the keeper does: refresh every delegator's holdings, then sync.
     function _sync() internal returns (uint256) {
+        vault.refresh(type(uint256).max);
         vm.prank(keeper);
         return vault.sync();
+    }
+
+    /// @dev Deposits through the asset's ERC-7575 entry, as a user does.
+    function _depositViaEntry(address user, uint256 assetIndex, uint256 amount) internal returns (uint256 shares) {
+        _mintLst(assets[assetIndex], user, amount);
+        vm.startPrank(user);
+        IERC20(assets[assetIndex]).approve(address(entries[assetIndex]), amount);
+        shares = entries[assetIndex].deposit(amount, user);
+        vm.stopPrank();
+    }
+
+    /// @dev Lets the stream release everything pending (and keeps the measurement fresh).
+    function _settleStream() internal {
+        vm.warp(block.timestamp + vault.rateParams().streamWindow + 1);
+        _sync();
+        vm.warp(block.timestamp + vault.rateParams().streamWindow + 1);
+        vault.refresh(type(uint256).max);
     }
 }

@@ -17,6 +17,10 @@ interface ITrETH is IERC20 {
     /// @notice Burns `amount` from `from`'s balance. Only the vault or the withdrawal queue, from its own balance.
     function burn(address from, uint256 amount) external;
 
+    /// @notice Moves `amount` trETH of `owner` to the withdrawal queue (escrow of a redemption request). Only the
+    /// queue. When `spender` is not `owner`, spends `spender`'s allowance from `owner` (ERC-7540's approval rule).
+    function escrowFrom(address owner, address spender, uint256 amount) external;
+
     function vault() external view returns (address);
     function withdrawalQueue() external view returns (address);
 }

@@ -6,12 +6,15 @@ import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.s
 import {UpgradeableBeacon} from "@openzeppelin/contracts/proxy/beacon/UpgradeableBeacon.sol";
 import {TrETH} from "../../contracts/TrETH.sol";
 import {Vault} from "../../contracts/Vault.sol";
+import {VaultOperations} from "../../contracts/VaultOperations.sol";
+import {TrellisEntry} from "../../contracts/TrellisEntry.sol";
+import {IWithdrawalQueue} from "../../contracts/interfaces/IWithdrawalQueue.sol";
 import {AssetRegistry} from "../../contracts/AssetRegistry.sol";
 import {RiskRegistry} from "../../contracts/RiskRegistry.sol";
 import {OperatorDelegator} from "../../contracts/OperatorDelegator.sol";
 import {WithdrawalQueue} from "../../contracts/WithdrawalQueue.sol";
 import {TrETHRateFeed} from "../../contracts/TrETHRateFeed.sol";
-import {IVault} from "../../contracts/interfaces/IVault.sol";
+import {IVault, IVaultTypes} from "../../contracts/interfaces/IVault.sol";
 import {ITrETH} from "../../contracts/interfaces/ITrETH.sol";
 import {IAssetRegistry} from "../../contracts/interfaces/IAssetRegistry.sol";
 import {IRiskRegistry} from "../../contracts/interfaces/IRiskRegistry.sol";
@@ -43,7 +46,8 @@ library TrellisDeployer {
     struct Deployment {
         AccessManager manager;
         TrETH trETH;
-        Vault vault;
+        /// @dev The vault proxy: `Vault` and, through its fallback, `VaultOperations`.
+        IVault vault;
         AssetRegistry assetRegistry;
         RiskRegistry riskRegistry;
         UpgradeableBeacon delegatorBeacon;
@@ -56,13 +60,13 @@ library TrellisDeployer {
         EigenLayerCore memory el,
         Actors memory actors,
         IRiskRegistry.Limits memory limits,
-        IVault.SyncParams memory syncParams
+        IVaultTypes.SyncParams memory syncParams
     ) internal returns (Deployment memory d) {
         d.manager = new AccessManager(admin);
         address authority = address(d.manager);
 
         // The vault proxy first, uninitialized, so the token and the risk registry can name it.
-        d.vault = Vault(address(new ERC1967Proxy(address(new Vault()), "")));
+        d.vault = IVault(address(new ERC1967Proxy(address(new Vault(address(new VaultOperations()))), "")));
         d.trETH = TrETH(
             address(new ERC1967Proxy(address(new TrETH()), abi.encodeCall(TrETH.initialize, (authority, address(d.vault)))))
         );
@@ -86,7 +90,7 @@ library TrellisDeployer {
             IRewardsCoordinator(el.rewardsCoordinator)
         );
         d.delegatorBeacon = new UpgradeableBeacon(address(delegatorImpl), admin);
-        d.vault.initialize(
+        Vault(address(d.vault)).initialize(
             authority,
             ITrETH(address(d.trETH)),
             IAssetRegistry(address(d.assetRegistry)),
@@ -100,7 +104,10 @@ library TrellisDeployer {
             address(
                 new ERC1967Proxy(
                     address(new WithdrawalQueue()),
-                    abi.encodeCall(WithdrawalQueue.initialize, (authority, IVault(address(d.vault))))
+                    abi.encodeCall(
+                        WithdrawalQueue.initialize,
+                        (authority, IVault(address(d.vault)), _eigenLayerDelay(el), defaultExitParams(_eigenLayerDelay(el)))
+                    )
                 )
             )
         );
@@ -109,8 +116,6 @@ library TrellisDeployer {
         d.rateFeed = new TrETHRateFeed(IVault(address(d.vault)));
 
         _wireRoles(d);
-        // The queue syncs the rate before it finalizes, so no request is paid at a rate that hides a loss.
-        d.manager.grantRole(Roles.KEEPER, address(d.withdrawalQueue), 0);
         d.manager.grantRole(Roles.KEEPER, actors.keeper, 0);
         d.manager.grantRole(Roles.GUARDIAN, actors.guardian, 0);
         d.manager.grantRole(Roles.RISK_MANAGER, actors.riskManager, 0);
@@ -120,6 +125,31 @@ library TrellisDeployer {
         d.manager.labelRole(Roles.RISK_MANAGER, "RISK_MANAGER");
         d.manager.labelRole(Roles.KEEPER, "KEEPER");
         d.manager.labelRole(Roles.GUARDIAN, "GUARDIAN");
+    }
+
+    /// @notice EigenLayer's withdrawal delay in seconds (12-second blocks): the floor of `minRedeemDelay`.
+    function _eigenLayerDelay(EigenLayerCore memory el) private view returns (uint256) {
+        return uint256(IDelegationManager(el.delegationManager).minWithdrawalDelayBlocks()) * 12;
+    }
+
+    /// @notice The exits' defaults: requests wait EigenLayer's delay; the instant lane lets 1% of the booked total
+    /// out per day for 2% to 10% (see the README's arithmetic), and closes below an idle reserve of 1%.
+    function defaultExitParams(uint256 minRedeemDelay) internal pure returns (IWithdrawalQueue.ExitParams memory) {
+        return IWithdrawalQueue.ExitParams({
+            minRedeemDelay: uint32(minRedeemDelay),
+            periodLimitBps: 100,
+            minFeeBps: 200,
+            maxFeeBps: 1_000,
+            lowWatermarkBps: 100,
+            period: 1 days
+        });
+    }
+
+    /// @notice Deploys `asset`'s ERC-7575/7540 entry and registers it with the vault (needs ADMIN). The asset must
+    /// be held (added to the registry) or a registered wrapper.
+    function addEntry(Deployment memory d, address asset) internal returns (TrellisEntry entry) {
+        entry = new TrellisEntry(IVault(address(d.vault)), asset);
+        d.vault.setEntry(asset, address(entry));
     }
 
     /// @notice Gives ADMIN (and the roles ADMIN holds) to `newAdmin`, e.g. the timelock, and drops `oldAdmin`.
@@ -136,14 +166,12 @@ library TrellisDeployer {
     function _wireRoles(Deployment memory d) private {
         bytes4[] memory keeper = new bytes4[](5);
         keeper[0] = Vault.sync.selector;
-        keeper[1] = Vault.allocate.selector;
-        keeper[2] = Vault.queueDelegatorWithdrawal.selector;
-        keeper[3] = Vault.completeDelegatorWithdrawal.selector;
-        keeper[4] = Vault.claimRewards.selector;
+        keeper[1] = VaultOperations.allocate.selector;
+        keeper[2] = VaultOperations.queueDelegatorWithdrawal.selector;
+        keeper[3] = VaultOperations.completeDelegatorWithdrawal.selector;
+        keeper[4] = VaultOperations.claimRewards.selector;
         d.manager.setTargetFunctionRole(address(d.vault), keeper, Roles.KEEPER);
-        bytes4[] memory queueKeeper = new bytes4[](1);
-        queueKeeper[0] = WithdrawalQueue.finalize.selector;
-        d.manager.setTargetFunctionRole(address(d.withdrawalQueue), queueKeeper, Roles.KEEPER);
+        // finalize, refresh and bookLoss are anyone's: they only act on what the books already say.
 
         bytes4[] memory guardian = new bytes4[](1);
         guardian[0] = Vault.pause.selector;

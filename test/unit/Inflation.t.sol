@@ -53,7 +53,7 @@ contract InflationTest is BaseTest {
         vm.prank(attacker);
         IERC20(address(rETH)).transfer(address(vault), 100 ether);
         assertEq(vault.rate(), rateBefore);
-        assertEq(vault.measureTotalAssets(), 10 ether);
+        assertEq(vault.markedAssets(), 10 ether);
         _sync();
         assertEq(vault.rate(), rateBefore);
     }

@@ -5,13 +5,15 @@ import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Ini
 import {IAccessManaged} from "@openzeppelin/contracts/access/manager/IAccessManaged.sol";
 import {BaseTest} from "../BaseTest.sol";
 import {Vault} from "../../contracts/Vault.sol";
+import {VaultOperations} from "../../contracts/VaultOperations.sol";
+import {TrellisDeployer} from "../../script/lib/TrellisDeployer.sol";
 import {TrETH} from "../../contracts/TrETH.sol";
 import {AssetRegistry} from "../../contracts/AssetRegistry.sol";
 import {RiskRegistry} from "../../contracts/RiskRegistry.sol";
 import {WithdrawalQueue} from "../../contracts/WithdrawalQueue.sol";
 import {OperatorDelegator} from "../../contracts/OperatorDelegator.sol";
 import {ITrETH} from "../../contracts/interfaces/ITrETH.sol";
-import {IVault} from "../../contracts/interfaces/IVault.sol";
+import {IVault, IVaultTypes} from "../../contracts/interfaces/IVault.sol";
 import {IAssetRegistry} from "../../contracts/interfaces/IAssetRegistry.sol";
 import {IRiskRegistry} from "../../contracts/interfaces/IRiskRegistry.sol";
 import {IAllocationManager} from "../../contracts/interfaces/eigenlayer/IAllocationManager.sol";
@@ -20,6 +22,8 @@ import {IDelegationManager} from "../../contracts/interfaces/eigenlayer/IDelegat
 import {IRewardsCoordinator} from "../../contracts/interfaces/eigenlayer/IRewardsCoordinator.sol";
 
 contract VaultV2 is Vault {
+    constructor(address operations) Vault(operations) {}
+
     function version() external pure returns (uint256) {
         return 2;
     }
@@ -28,25 +32,25 @@ contract VaultV2 is Vault {
 contract UpgradesTest is BaseTest {
     function test_initializers_cannotRunTwice() public {
         vm.expectRevert(Initializable.InvalidInitialization.selector);
-        vault.initialize(
+        Vault(address(vault)).initialize(
             address(d.manager), ITrETH(address(trETH)), IAssetRegistry(address(registry)), IRiskRegistry(address(risk)),
-            address(d.delegatorBeacon), treasury, IVault.SyncParams(0, 0)
+            address(d.delegatorBeacon), treasury, IVaultTypes.SyncParams(0, 0)
         );
         vm.expectRevert(Initializable.InvalidInitialization.selector);
         trETH.initialize(address(d.manager), attacker);
         vm.expectRevert(Initializable.InvalidInitialization.selector);
         registry.initialize(attacker);
         vm.expectRevert(Initializable.InvalidInitialization.selector);
-        queue.initialize(attacker, IVault(address(vault)));
+        queue.initialize(attacker, IVault(address(vault)), 0, TrellisDeployer.defaultExitParams(0));
         vm.expectRevert(Initializable.InvalidInitialization.selector);
         OperatorDelegator(delegators[0]).initialize(attacker, attacker);
     }
 
     function test_initializers_cannotRunOnImplementations() public {
-        Vault vaultImpl = new Vault();
+        Vault vaultImpl = new Vault(address(new VaultOperations()));
         vm.expectRevert(Initializable.InvalidInitialization.selector);
         vaultImpl.initialize(
-            attacker, ITrETH(attacker), IAssetRegistry(attacker), IRiskRegistry(attacker), attacker, attacker, IVault.SyncParams(0, 0)
+            attacker, ITrETH(attacker), IAssetRegistry(attacker), IRiskRegistry(attacker), attacker, attacker, IVaultTypes.SyncParams(0, 0)
         );
         TrETH tokenImpl = new TrETH();
         vm.expectRevert(Initializable.InvalidInitialization.selector);
@@ -56,7 +60,7 @@ contract UpgradesTest is BaseTest {
         riskImpl.initialize(attacker, IVault(attacker), IAllocationManager(attacker), IRiskRegistry.Limits(0, 0, 0, 0, 0));
         WithdrawalQueue queueImpl = new WithdrawalQueue();
         vm.expectRevert(Initializable.InvalidInitialization.selector);
-        queueImpl.initialize(attacker, IVault(address(vault)));
+        queueImpl.initialize(attacker, IVault(address(vault)), 0, TrellisDeployer.defaultExitParams(0));
         OperatorDelegator delegatorImpl = new OperatorDelegator(
             IStrategyManager(attacker), IDelegationManager(attacker), IRewardsCoordinator(attacker)
         );
@@ -66,18 +70,18 @@ contract UpgradesTest is BaseTest {
 
     function test_upgrade_onlyAdmin_keepsState() public {
         _deposit(alice, address(rETH), 10 ether);
-        address v2 = address(new VaultV2());
+        address v2 = address(new VaultV2(address(new VaultOperations())));
         vm.prank(attacker);
         vm.expectRevert(abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, attacker));
-        vault.upgradeToAndCall(v2, "");
-        vault.upgradeToAndCall(v2, "");
+        Vault(address(vault)).upgradeToAndCall(v2, "");
+        Vault(address(vault)).upgradeToAndCall(v2, "");
         assertEq(VaultV2(address(vault)).version(), 2);
         assertEq(vault.totalAssets(), 11 ether);
         assertEq(vault.getDelegators().length, 3);
     }
 
     function test_storageLocations_areErc7201() public view {
-        assertEq(vault.STORAGE_LOCATION(), _erc7201("trellis.Vault"));
+        assertEq(Vault(address(vault)).STORAGE_LOCATION(), _erc7201("trellis.Vault"));
         assertEq(trETH.STORAGE_LOCATION(), _erc7201("trellis.TrETH"));
         assertEq(registry.STORAGE_LOCATION(), _erc7201("trellis.AssetRegistry"));
         assertEq(risk.STORAGE_LOCATION(), _erc7201("trellis.RiskRegistry"));

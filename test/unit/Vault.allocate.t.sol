@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {BaseTest} from "../BaseTest.sol";
-import {IVault} from "../../contracts/interfaces/IVault.sol";
+import {IVault, IVaultTypes} from "../../contracts/interfaces/IVault.sol";
 import {IRiskRegistry} from "../../contracts/interfaces/IRiskRegistry.sol";
 import {IStrategy} from "../../contracts/interfaces/eigenlayer/IStrategy.sol";
 
@@ -16,11 +16,11 @@ contract VaultAllocateTest is BaseTest {
 
     function test_allocate_movesIdleIntoEigenLayer_andKeepsTotalAssets() public {
         vm.expectEmit(address(vault));
-        emit IVault.Allocated(delegators[0], address(rETH), 10 ether, 10 ether);
+        emit IVaultTypes.Allocated(delegators[0], address(rETH), 10 ether, 10 ether);
         _allocate(0, address(rETH), 10 ether);
         assertEq(vault.idleBalance(address(rETH)), 90 ether);
         assertEq(vault.totalAssets(), 110 ether);
-        assertEq(vault.measureTotalAssets(), 110 ether);
+        assertEq(vault.markedAssets(), 110 ether);
         (uint256[] memory withdrawable,) =
             el.delegationManager.getWithdrawableShares(delegators[0], _one(strategies[2]));
         assertEq(withdrawable[0], 10 ether);
@@ -87,9 +87,9 @@ contract VaultAllocateTest is BaseTest {
 
     function test_allocate_revertsForUnknownDelegatorOrTooMuch() public {
         vm.startPrank(keeper);
-        vm.expectRevert(abi.encodeWithSelector(IVault.UnknownDelegator.selector, alice));
+        vm.expectRevert(abi.encodeWithSelector(IVaultTypes.UnknownDelegator.selector, alice));
         vault.allocate(alice, address(rETH), 1 ether);
-        vm.expectRevert(abi.encodeWithSelector(IVault.InsufficientIdle.selector, address(rETH), 100 ether, 101 ether));
+        vm.expectRevert(abi.encodeWithSelector(IVaultTypes.InsufficientIdle.selector, address(rETH), 100 ether, 101 ether));
         vault.allocate(delegators[0], address(rETH), 101 ether);
         vm.stopPrank();
     }
@@ -101,7 +101,7 @@ contract VaultAllocateTest is BaseTest {
         uint256 totalBefore = vault.totalAssets();
         _allocate(0, address(stETH), moved);
         // Moving by Lido shares loses at most a couple of wei to stETH rounding, never creates any.
-        uint256 measured = vault.measureTotalAssets();
+        uint256 measured = vault.markedAssets();
         assertLe(measured, totalBefore + 1);
         assertGe(measured + 3, totalBefore);
     }
@@ -109,7 +109,7 @@ contract VaultAllocateTest is BaseTest {
     function test_allocate_stETHDustBelowOneShareReverts() public {
         _deposit(bob, address(stETH), 1 ether);
         vm.prank(keeper);
-        vm.expectRevert(IVault.ZeroAmount.selector);
+        vm.expectRevert(IVaultTypes.ZeroAmount.selector);
         vault.allocate(delegators[0], address(stETH), 1); // 1 wei is less than one Lido share at 1.17 ETH/share
     }
 
@@ -121,7 +121,7 @@ contract VaultAllocateTest is BaseTest {
     }
 
     function test_addOperatorDelegator_oncePerOperator() public {
-        vm.expectRevert(abi.encodeWithSelector(IVault.DelegatorAlreadyExists.selector, operators[0], delegators[0]));
+        vm.expectRevert(abi.encodeWithSelector(IVaultTypes.DelegatorAlreadyExists.selector, operators[0], delegators[0]));
         vault.addOperatorDelegator(operators[0]);
     }
 

@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {BaseTest} from "../BaseTest.sol";
-import {IVault} from "../../contracts/interfaces/IVault.sol";
+import {IVault, IVaultTypes} from "../../contracts/interfaces/IVault.sol";
 import {SharesMathLib} from "../../contracts/libraries/SharesMathLib.sol";
 
 contract VaultSyncTest is BaseTest {
@@ -17,7 +17,7 @@ contract VaultSyncTest is BaseTest {
         vm.warp(block.timestamp + 73 days); // a fifth of a year: 10% APR allows 2% = 2.2 ETH
 
         uint256 total = _sync();
-        assertEq(vault.measureTotalAssets(), 115.5 ether);
+        assertEq(vault.markedAssets(), 115.5 ether);
         assertEq(total, 112.2 ether, "rise capped at 10% APR over 73 days");
 
         // Fee: 10% of the 2.2 ETH rise, minted as trETH worth 0.22 ETH at the post-fee rate.
@@ -39,7 +39,7 @@ contract VaultSyncTest is BaseTest {
     function test_sync_appliesAFallAtOnce_withoutFee() public {
         rETH.setExchangeRate(1.0e18); // the LST loses 1/11 of its value
         vm.expectEmit(address(vault));
-        emit IVault.RateSynced(110 ether, 100 ether, 100 ether, 1e18, uint256(100e18 + 1e9) * 1e18 / (110e18 + 1e9), 0);
+        emit IVaultTypes.RateSynced(110 ether, 100 ether, 100 ether, 1e18, uint256(100e18 + 1e9) * 1e18 / (110e18 + 1e9), 0);
         assertEq(_sync(), 100 ether);
         assertEq(trETH.balanceOf(treasury), 0);
     }
@@ -63,7 +63,7 @@ contract VaultSyncTest is BaseTest {
         uint256 total = _sync();
         uint256 cap = before * 1_000 * elapsed / (10_000 * 365 days);
         assertLe(total - before, cap);
-        assertLe(total, vault.measureTotalAssets());
+        assertLe(total, vault.markedAssets());
         // The fee never exceeds 10% of the applied rise.
         assertLe(vault.convertToAssets(trETH.balanceOf(treasury)), (total - before) / 10 + 1);
     }
