@@ -33,6 +33,7 @@ contract Vault is IVaultCore, VaultCore, AccessManagedUpgradeable, UUPSUpgradeab
     uint256 public constant MIN_STREAM_WINDOW = 1 hours;
     uint256 public constant MAX_STREAM_WINDOW = 30 days;
     uint256 public constant MAX_MEASUREMENT_AGE = 7 days;
+    uint256 public constant MAX_DEPOSIT_PREMIUM_BPS = 500;
 
     /// @dev The keeper's plumbing, run by delegatecall (see `fallback`). An immutable of this implementation, so an
     /// upgrade replaces both halves together.
@@ -68,7 +69,7 @@ contract Vault is IVaultCore, VaultCore, AccessManagedUpgradeable, UUPSUpgradeab
         $.lastFullRefresh = uint40(block.timestamp);
         $.feeHighWaterRate = WAD;
         _setSyncParams(syncParams_);
-        _setRateParams(RateParams({streamWindow: 7 days, maxMeasurementAge: 2 days}));
+        _setRateParams(RateParams({streamWindow: 7 days, maxMeasurementAge: 2 days, maxDepositPremiumBps: 100}));
     }
 
     /// @dev Every selector the vault does not implement runs in `VaultOperations` on this storage.
@@ -190,20 +191,23 @@ contract Vault is IVaultCore, VaultCore, AccessManagedUpgradeable, UUPSUpgradeab
             pending = 0;
             $.releasePerSecond = 0;
         } else {
-            feeShares = _feeShares(booked, supply);
-            // Everything held above the booked total is pending, released at the bounded speed.
+            feeShares = _feeShares(mark, booked, supply);
+            // The treasury's shares enter the booked total at the current rate (rounded up: the rate cannot fall)
+            // and, like every share, reach their full worth as the pending gains stream in.
+            booked += feeShares.toAssetsUp(booked, supply);
+            // Everything else held above the booked total is pending, released at the bounded speed.
             pending = mark - booked;
-            uint256 window = $.rateParams.streamWindow;
             uint256 aprSpeed = Math.mulDiv(booked, $.syncParams.maxAprBps, BPS * YEAR);
-            $.releasePerSecond = Math.min(Math.ceilDiv(pending, window), aprSpeed).toUint96();
+            $.releasePerSecond = Math.min(Math.ceilDiv(pending, $.rateParams.streamWindow), aprSpeed).toUint96();
         }
         _writeBooks(booked, pending);
         $.lastSync = uint40(block.timestamp);
         ++$.syncCount;
         if (feeShares != 0) $.trETH.mint($.treasury, feeShares);
-        uint256 newRate = rate();
-        if (newRate > $.feeHighWaterRate) $.feeHighWaterRate = newRate;
-        emit RateSynced(oldBooked, booked, mark, oldRate, newRate, feeShares);
+        // The high-water mark is the rate the holders are heading to, net of the fee just taken.
+        uint256 target = WAD.toAssetsDown(mark, supply + feeShares);
+        if (target > $.feeHighWaterRate) $.feeHighWaterRate = target;
+        emit RateSynced(oldBooked, booked, mark, oldRate, rate(), feeShares);
         emit GainsStreamed(pending, $.releasePerSecond);
         return booked;
     }
@@ -413,13 +417,12 @@ contract Vault is IVaultCore, VaultCore, AccessManagedUpgradeable, UUPSUpgradeab
         uint256 value = _receive(asset, payer, amount, viaEntry);
         (uint256 booked, uint256 pending) = _booksNow();
         uint256 supply = $.trETH.totalSupply();
-        shares = value.toSharesDown(mark, supply);
+        shares = value.toSharesDown(_depositBasis(mark, booked), supply);
         if (shares == 0) revert ZeroAmount();
         if (shares < minShares) revert SlippageExceeded(minShares, shares);
-        // The new shares' worth at the booked rate enters the booked total (rounded up, so the rate cannot fall);
-        // the rest of what was paid is the newcomer's share of the held-but-unbooked gains: it stays pending.
-        uint256 addBooked = Math.min(shares.toAssetsUp(booked, supply), value);
-        _writeBooks(booked + addBooked, pending + value - addBooked);
+        // Priced at the mark (>= booked), the whole value enters the booked total: the rate cannot fall, and can
+        // only rise toward the mark, never above it. Pending gains stay pending.
+        _writeBooks(booked + value, pending);
         $.trETH.mint(receiver, shares);
         emit Deposited(payer, receiver, asset, amount, value, shares);
     }
@@ -429,8 +432,9 @@ contract Vault is IVaultCore, VaultCore, AccessManagedUpgradeable, UUPSUpgradeab
         (address wrapper, address held) = _heldAsset(asset);
         DepositTerms memory t;
         (t.price, t.cap, t.minDeposit, t.rebasing) = _s().assetRegistry.depositTerms(held);
+        uint256 heldAmount = wrapper == address(0) ? amount : IWstETH(wrapper).getStETHByWstETH(amount);
+        if (heldAmount < t.minDeposit) revert DepositBelowMinimum(asset, t.minDeposit, heldAmount);
         uint256 received = _pull(asset, wrapper, held, payer, amount, t.rebasing, viaEntry);
-        if (received < t.minDeposit) revert DepositBelowMinimum(asset, t.minDeposit, received);
         AssetBalance memory balance = _s().balances[held];
         uint256 holding = _toAssetUnits(held, t.rebasing, balance.idle + balance.restaked);
         if (holding > t.cap) revert DepositCapExceeded(held, t.cap, holding);
@@ -464,8 +468,15 @@ contract Vault is IVaultCore, VaultCore, AccessManagedUpgradeable, UUPSUpgradeab
         uint256 units = wrapper == address(0) ? amount : IWstETH(wrapper).getStETHByWstETH(amount);
         value = Math.mulDiv(units, $.assetRegistry.depositPrice(held), WAD);
         (uint256 booked,) = _booksNow();
-        mark = Math.max(_mark(), booked);
+        mark = _depositBasis(Math.max(_mark(), booked), booked);
         supply = $.trETH.totalSupply();
+    }
+
+    /// @dev What a deposit is priced against: the mark, but no more than `maxDepositPremiumBps` above the booked
+    /// total. Held-but-unbooked gains up to that premium (a claimed reward, an LST's rebase) are paid for by the
+    /// newcomer; a larger gap (a donation into a strategy) is not charged to him.
+    function _depositBasis(uint256 mark, uint256 booked) internal view returns (uint256) {
+        return Math.min(mark, booked + Math.mulDiv(booked, _s().rateParams.maxDepositPremiumBps, BPS));
     }
 
     /// @dev (wrapper or zero, the asset actually held).
@@ -476,14 +487,15 @@ contract Vault is IVaultCore, VaultCore, AccessManagedUpgradeable, UUPSUpgradeab
 
     // ---------------------------------------------------------------- internal: the books
 
-    /// @dev The fee on the rise of the booked total above the fee high-water rate, as trETH (rounded down, so the
-    /// treasury never takes more than its bps).
-    function _feeShares(uint256 booked, uint256 supply) internal view returns (uint256) {
+    /// @dev The fee on gains above the fee high-water rate, as trETH: `feeBps` of the mark above the total at which
+    /// the high-water rate would hold (never more than the pending gains), in shares worth exactly that once the
+    /// booked total reaches the mark (rounded down: the treasury never takes more than its bps).
+    function _feeShares(uint256 mark, uint256 booked, uint256 supply) internal view returns (uint256) {
         VaultStorage storage $ = _s();
         uint256 atHighWater = $.feeHighWaterRate.assetsAtRateUp(supply);
-        if (booked <= atHighWater) return 0;
-        uint256 fee = Math.mulDiv(booked - atHighWater, $.syncParams.feeBps, BPS);
-        return fee == 0 ? 0 : fee.toSharesDown(booked - fee, supply);
+        if (mark <= atHighWater) return 0;
+        uint256 fee = Math.min(Math.mulDiv(mark - atHighWater, $.syncParams.feeBps, BPS), mark - booked);
+        return fee.toSharesDown(mark - fee, supply);
     }
 
     function _requireFreshMeasurement() internal view {
@@ -504,9 +516,10 @@ contract Vault is IVaultCore, VaultCore, AccessManagedUpgradeable, UUPSUpgradeab
         if (
             params.streamWindow < MIN_STREAM_WINDOW || params.streamWindow > MAX_STREAM_WINDOW
                 || params.maxMeasurementAge == 0 || params.maxMeasurementAge > MAX_MEASUREMENT_AGE
+                || params.maxDepositPremiumBps > MAX_DEPOSIT_PREMIUM_BPS
         ) revert InvalidRateParams(params.streamWindow, params.maxMeasurementAge);
         _s().rateParams = params;
-        emit RateParamsSet(params.streamWindow, params.maxMeasurementAge);
+        emit RateParamsSet(params.streamWindow, params.maxMeasurementAge, params.maxDepositPremiumBps);
     }
 
     function _authorizeUpgrade(address) internal override restricted {}

@@ -110,6 +110,9 @@ abstract contract VaultCore is IVaultTypes {
         loss = booked - mark;
         $.releasePerSecond = 0;
         _writeBooks(mark, 0);
+        // A booked loss is a measurement like a sync: the rate feed opens a round for it.
+        $.lastSync = uint40(block.timestamp);
+        ++$.syncCount;
         emit LossBooked(msg.sender, booked, mark, oldRate, WAD.toAssetsDown(mark, supply));
     }
 

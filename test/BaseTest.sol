@@ -258,6 +258,18 @@ abstract contract BaseTest is Test, EigenLayerDevnetDeployer {
         return vault.sync();
     }
 
+    /// @dev ETH per 1e18 units of a deposit asset (wstETH through its stETH).
+    function _priceOf(address asset) internal view returns (uint256) {
+        if (asset == address(wstETH)) return wstETH.stEthPerToken() * registry.price(address(stETH)) / 1e18;
+        return registry.price(asset);
+    }
+
+    /// @dev ETH value of `amount` of a deposit asset, as the vault counts it (wstETH unwrapped first).
+    function _valueOf(address asset, uint256 amount) internal view returns (uint256) {
+        if (asset == address(wstETH)) return wstETH.getStETHByWstETH(amount) * registry.price(address(stETH)) / 1e18;
+        return amount * registry.price(asset) / 1e18;
+    }
+
     /// @dev Deposits through the asset's ERC-7575 entry, as a user does.
     function _depositViaEntry(address user, uint256 assetIndex, uint256 amount) internal returns (uint256 shares) {
         _mintLst(assets[assetIndex], user, amount);

@@ -13,8 +13,9 @@ import {IRewardsCoordinatorTypes} from "./eigenlayer/IRewardsCoordinator.sol";
 /// - the **booked** total (`totalAssets()`), behind `rate()`: gains enter it streamed, at a speed fixed at each
 ///   `sync()` to the smaller of "the whole pending gain over `streamWindow`" and "`maxAprBps` of the booked total
 ///   per year"; losses enter it at once (any call that sees the mark below the booked total books the fall).
-/// A deposit is priced against the mark (at least the booked total), so it pays for every gain already held,
-/// booked or not; it adds to the books in proportion, so it never moves `rate()`.
+/// A deposit is priced against the mark (at least the booked total, at most `maxDepositPremiumBps` above it), so
+/// it pays for the gains already held, booked or not, and its whole value enters the booked total: `rate()` never falls with a deposit and can only
+/// rise toward the mark (by the deposit's share of the pending gains it paid for), never above it.
 /// A plain token transfer never moves either total: idle balances are tracked, not read with `balanceOf`.
 /// Warning: the mark trusts the price adapters (each LST's own rate, within bounds) and EigenLayer's share
 /// accounting as last refreshed; a slash is seen once its delegator is refreshed. Deposits stop while any price
@@ -39,6 +40,8 @@ interface IVaultTypes {
         uint32 streamWindow;
         /// @dev Deposits stop when the last completed full refresh of the delegators is older than this.
         uint32 maxMeasurementAge;
+        /// @dev A deposit is priced at the mark, but at most this far above the booked total (bps).
+        uint16 maxDepositPremiumBps;
     }
 
     /// @dev The booked total's state: `booked` at `checkpoint`, plus `pending` gains released at `releasePerSecond`.
@@ -84,7 +87,7 @@ interface IVaultTypes {
     event Paused(Action indexed action);
     event Unpaused(Action indexed action);
     event SyncParamsSet(uint16 maxAprBps, uint16 feeBps);
-    event RateParamsSet(uint32 streamWindow, uint32 maxMeasurementAge);
+    event RateParamsSet(uint32 streamWindow, uint32 maxMeasurementAge, uint16 maxDepositPremiumBps);
     event TreasurySet(address indexed treasury);
     event WithdrawalQueueSet(address indexed withdrawalQueue);
     event EntrySet(address indexed asset, address indexed entry);
@@ -143,7 +146,7 @@ interface IVaultCore is IVaultTypes {
     /// @notice The booked total's state (see `Books`).
     function books() external view returns (Books memory);
 
-    /// @notice Timestamp of the last sync.
+    /// @notice Timestamp of the last booked measurement: a sync or a booked loss.
     function lastSyncTimestamp() external view returns (uint256);
 
     /// @notice Timestamp at which the last completed full refresh round started.
@@ -182,7 +185,7 @@ interface IVaultCore is IVaultTypes {
     /// @notice The highest rate after any sync. The fee is charged only on a rise above it.
     function feeHighWaterRate() external view returns (uint256);
 
-    /// @notice Number of syncs so far (the rate feed's round id).
+    /// @notice Number of booked measurements (syncs and booked losses) so far: the rate feed's round id.
     function syncCount() external view returns (uint256);
 
     function setWithdrawalQueue(address queue) external;

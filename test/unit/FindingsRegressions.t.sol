@@ -75,8 +75,7 @@ contract FindingsRegressionTest is BaseTest, RewardsTreeBuilder {
     function test_stEthPrice_doesNotFlickerWithLidoShareRate() public {
         _deposit(alice, address(stETH), 30_000 ether);
         stETH.accrue(1);
-        skip(1 days);
-        _sync();
+        _settleStream();
         assertEq(vault.markedAssets(), vault.totalAssets(), "setup: books equal measurement");
         uint256 rateBefore = vault.rate();
         uint256 priceBefore = registry.price(address(stETH));

@@ -5,47 +5,90 @@ import {BaseTest} from "../BaseTest.sol";
 import {IVault, IVaultTypes} from "../../contracts/interfaces/IVault.sol";
 import {SharesMathLib} from "../../contracts/libraries/SharesMathLib.sol";
 
+/// @dev The booked total: gains streamed (window, APR cap on the booked total), losses at once, fee above the
+/// high-water rate. Setup: 100 rETH at 1.1 ETH, 110 ETH booked, 110 trETH; 10% APR cap, 10% fee, 7-day window.
 contract VaultSyncTest is BaseTest {
+    uint256 internal constant APR_PER_SECOND_OF_110 = uint256(110 ether) * 1_000 / (10_000 * 365 days);
+
     function setUp() public override {
         super.setUp();
-        // 100 rETH at 1.1 ETH: 110 ETH of total assets, 110 trETH.
         _deposit(alice, address(rETH), 100 ether);
     }
 
-    function test_sync_capsARise_andCarriesTheExcess() public {
-        rETH.accrue(500); // 1.1 -> 1.155: measured 115.5 ETH, a 5% rise
-        vm.warp(block.timestamp + 73 days); // a fifth of a year: 10% APR allows 2% = 2.2 ETH
-
-        uint256 total = _sync();
+    function test_sync_streamsAGain_atTheAprCap() public {
+        rETH.accrue(500); // 1.1 -> 1.155: marked 115.5 ETH, a 5% rise
         assertEq(vault.markedAssets(), 115.5 ether);
-        assertEq(total, 112.2 ether, "rise capped at 10% APR over 73 days");
+        assertEq(vault.totalAssets(), 110 ether, "a price rise is not booked before a sync");
 
-        // Fee: 10% of the 2.2 ETH rise, minted as trETH worth 0.22 ETH at the post-fee rate.
+        uint256 rateBefore = vault.rate();
+        _sync();
+        // The fee (10% of the 5.5 ETH gain) is minted at once as trETH worth 0.55 ETH once the gain has streamed;
+        // the rate does not move, and the gain streams to everyone, net of it.
+        assertEq(vault.rate(), rateBefore, "the fee does not move the rate");
         uint256 feeShares = trETH.balanceOf(treasury);
-        assertEq(feeShares, SharesMathLib.toSharesDown(0.22 ether, 112.2 ether - 0.22 ether, 110 ether));
-        assertApproxEqAbs(vault.convertToAssets(feeShares), 0.22 ether, 2);
-        // Holders keep 90% of the rise: 110 -> 111.98 ETH for 110 trETH.
-        // (The 1 gwei of virtual assets takes its pro-rata crumb: within 1e-9.)
-        assertApproxEqRel(vault.convertToAssets(trETH.balanceOf(alice)), 111.98 ether, 1e9);
+        assertEq(feeShares, SharesMathLib.toSharesDown(0.55 ether, 115.5 ether - 0.55 ether, 110 ether));
+        IVaultTypes.Books memory b = vault.books();
+        assertEq(b.booked + b.pending, 115.5 ether);
+        // 5.5 ETH over 7 days would be 28% a year: the 10% APR cap on the booked total binds.
+        assertEq(b.releasePerSecond, b.booked * 1_000 / (10_000 * 365 days));
 
-        // The excess (3.3 - 2.2 = 1.1 ETH) is not lost: the next 73 days apply 2% of 112.2 = 2.244 ETH, capped
-        // by what is left (1.1 + nothing new) -> 115.5.
-        vm.warp(block.timestamp + 73 days);
-        assertEq(_sync(), 114.444 ether);
-        vm.warp(block.timestamp + 73 days);
-        assertEq(_sync(), 115.5 ether);
+        vm.warp(block.timestamp + 73 days); // a fifth of a year: 2% of the booked total
+        assertApproxEqAbs(vault.totalAssets(), b.booked * 102 / 100, 73 days);
+        vm.warp(block.timestamp + 2 * 365 days);
+        assertEq(vault.totalAssets(), 115.5 ether, "the stream ends at the mark");
+        // Alice kept 90% of the rise, the treasury 10%.
+        assertApproxEqRel(vault.convertToAssets(trETH.balanceOf(alice)), 114.95 ether, 1e9);
+        assertApproxEqRel(vault.convertToAssets(feeShares), 0.55 ether, 1e9);
+    }
+
+    function test_sync_streamsASmallGain_overTheWindow() public {
+        rETH.accrue(10); // +0.11 ETH: well under the APR cap over a week
+        _sync();
+        IVaultTypes.Books memory b = vault.books();
+        uint256 window = vault.rateParams().streamWindow;
+        assertEq(b.releasePerSecond, (b.pending + window - 1) / window);
+        vm.warp(block.timestamp + window / 2);
+        assertApproxEqAbs(vault.totalAssets(), b.booked + b.pending / 2, 1e6);
+        vm.warp(block.timestamp + window / 2);
+        assertEq(vault.totalAssets(), 110.11 ether);
+        vm.warp(block.timestamp + window);
+        assertEq(vault.totalAssets(), 110.11 ether, "never beyond the mark");
     }
 
     function test_sync_appliesAFallAtOnce_withoutFee() public {
         rETH.setExchangeRate(1.0e18); // the LST loses 1/11 of its value
         vm.expectEmit(address(vault));
-        emit IVaultTypes.RateSynced(110 ether, 100 ether, 100 ether, 1e18, uint256(100e18 + 1e9) * 1e18 / (110e18 + 1e9), 0);
-        assertEq(_sync(), 100 ether);
+        emit IVaultTypes.LossBooked(address(this), 110 ether, 100 ether, 1e18, uint256(100e18 + 1e9) * 1e18 / (110e18 + 1e9));
+        vault.refresh(10);
+        vm.prank(keeper);
+        assertEq(vault.sync(), 100 ether);
+        assertEq(trETH.balanceOf(treasury), 0);
+    }
+
+    /// @dev Lenders and holders do not wait for the keeper: anyone books a fall, and the feed falls with it.
+    function test_bookLoss_byAnyone_feedFallsWithIt() public {
+        (uint80 round0, int256 answer0,,,) = d.rateFeed.latestRoundData();
+        rETH.setExchangeRate(1.0e18);
+        assertEq(vault.rate(), 1e18, "the rate holds until someone books the loss");
+        vm.prank(attacker);
+        assertEq(vault.bookLoss(), 10 ether);
+        assertEq(vault.totalAssets(), 100 ether);
+        (uint80 round1, int256 answer1,, uint256 updated1,) = d.rateFeed.latestRoundData();
+        assertEq(round1, round0 + 1);
+        assertEq(updated1, block.timestamp);
+        assertLt(answer1, answer0);
+        assertEq(uint256(answer1), vault.rate());
+        // It never books a rise, nor a fee.
+        rETH.setExchangeRate(1.2e18);
+        vm.prank(attacker);
+        assertEq(vault.bookLoss(), 0);
+        assertEq(vault.totalAssets(), 100 ether);
         assertEq(trETH.balanceOf(treasury), 0);
     }
 
     function test_sync_twiceInOneBlock_takesNoSecondFee() public {
         rETH.accrue(100);
+        _sync();
         vm.warp(block.timestamp + 365 days);
         _sync();
         uint256 fee = trETH.balanceOf(treasury);
@@ -54,52 +97,39 @@ contract VaultSyncTest is BaseTest {
         assertEq(trETH.balanceOf(treasury), fee);
     }
 
-    function testFuzz_sync_neverRaisesMoreThanTheCap(uint16 accrueBps, uint32 elapsed) public {
+    function testFuzz_sync_rateNeverRisesFasterThanTheCap(uint16 accrueBps, uint32 elapsed, uint32 firstSync) public {
         accrueBps = uint16(bound(accrueBps, 0, 5_000));
         elapsed = uint32(bound(elapsed, 0, 2 * 365 days));
-        uint256 before = vault.totalAssets();
+        firstSync = uint32(bound(firstSync, 0, elapsed));
+        uint256 before = vault.rate();
         rETH.accrue(accrueBps);
-        vm.warp(block.timestamp + elapsed);
-        uint256 total = _sync();
-        uint256 cap = before * 1_000 * elapsed / (10_000 * 365 days);
-        assertLe(total - before, cap);
-        assertLe(total, vault.markedAssets());
-        // The fee never exceeds 10% of the applied rise.
-        assertLe(vault.convertToAssets(trETH.balanceOf(treasury)), (total - before) / 10 + 1);
-    }
-
-    function test_rateFeed_reportsTheLastSync() public {
-        (uint80 round0, int256 answer0,, uint256 updated0,) = d.rateFeed.latestRoundData();
-        assertEq(answer0, 1e18);
-        assertEq(round0, 1);
-        rETH.setExchangeRate(1.0e18);
-        vm.warp(block.timestamp + 1 hours);
+        vm.warp(block.timestamp + firstSync);
         _sync();
-        (uint80 round1, int256 answer1,, uint256 updated1, uint80 answeredIn) = d.rateFeed.latestRoundData();
-        assertEq(round1, 2);
-        assertEq(answeredIn, 2);
-        assertEq(updated1, block.timestamp);
-        assertGt(updated1, updated0);
-        assertEq(uint256(answer1), vault.getRate());
-        assertLt(answer1, answer0);
-        assertEq(d.rateFeed.decimals(), 18);
+        vm.warp(block.timestamp + elapsed - firstSync);
+        uint256 rateAfter = vault.rate();
+        // The speed is fixed at the sync on the booked total, so no deposit can widen it.
+        assertLe(rateAfter - before, before * 1_000 * elapsed / (10_000 * 365 days) + 1);
+        assertLe(vault.totalAssets(), vault.markedAssets());
     }
 
-    /// @dev Fee over-minting regression: after a loss, the recovery back to the old rate is not yield and
-    /// pays no fee; only the rise above the previous high-water rate does.
+    /// @dev Fee over-minting regression: after a loss, the recovery back to the old rate is not yield and pays
+    /// no fee; only the rise above the previous high-water rate does.
     function test_sync_noFeeOnRecoveryFromALoss() public {
         rETH.setExchangeRate(1.0e18); // 110 -> 100 ETH
         _sync();
         uint256 hwm = vault.feeHighWaterRate();
         assertEq(hwm, 1e18);
         rETH.setExchangeRate(1.1e18); // back to 110 ETH
-        vm.warp(block.timestamp + 365 days);
-        assertEq(_sync(), 110 ether);
+        _sync();
+        vm.warp(block.timestamp + 2 * 365 days);
+        _sync();
+        assertEq(vault.totalAssets(), 110 ether);
         assertEq(trETH.balanceOf(treasury), 0, "fee charged on a recovery");
-        // Above the old high-water mark the fee applies again: 110 -> 115.5, fee on 5.5 ETH.
-        rETH.setExchangeRate(1.155e18);
-        vm.warp(block.timestamp + 365 days);
-        assertEq(_sync(), 115.5 ether);
+        rETH.setExchangeRate(1.155e18); // above the old high-water mark: fee on 5.5 ETH
+        _sync();
+        vm.warp(block.timestamp + 2 * 365 days);
+        _sync();
+        assertEq(vault.totalAssets(), 115.5 ether);
         assertApproxEqAbs(vault.convertToAssets(trETH.balanceOf(treasury)), 0.55 ether, 2);
         assertGt(vault.feeHighWaterRate(), hwm);
     }
@@ -109,10 +139,31 @@ contract VaultSyncTest is BaseTest {
         rETH.setExchangeRate(start - start * bound(fallBps, 0, 900) / 10_000);
         _sync();
         rETH.setExchangeRate(start + start * bound(riseBps, 0, 5_000) / 10_000);
+        _sync();
         vm.warp(block.timestamp + 10 * 365 days);
-        uint256 total = _sync();
-        // The vault started at 110 ETH for 110 trETH (rate 1): only value above that is charged.
+        _sync();
+        uint256 total = vault.totalAssets();
         uint256 above = total > 110 ether ? total - 110 ether : 0;
         assertLe(vault.convertToAssets(trETH.balanceOf(treasury)), above / 10 + 2);
+    }
+
+    function test_setRateParams_boundedAndAdminOnly() public {
+        vm.expectRevert(abi.encodeWithSelector(IVaultTypes.InvalidRateParams.selector, 60, 1 days));
+        vault.setRateParams(IVaultTypes.RateParams({streamWindow: 60, maxMeasurementAge: 1 days, maxDepositPremiumBps: 0}));
+        vm.prank(keeper);
+        vm.expectRevert();
+        vault.setRateParams(IVaultTypes.RateParams({streamWindow: 1 days, maxMeasurementAge: 1 days, maxDepositPremiumBps: 0}));
+    }
+
+    function test_rateSnapshot_forCapoAdapters() public {
+        rETH.accrue(500);
+        _sync();
+        (uint256 snapshotRate, uint256 at, uint256 growth) = vault.rateSnapshot();
+        assertEq(snapshotRate, vault.rate());
+        assertEq(at, block.timestamp);
+        assertEq(growth, 1_000);
+        vm.warp(block.timestamp + 30 days);
+        // The live rate never outgrows the snapshot by more than the enforced yearly growth.
+        assertLe(vault.rate(), snapshotRate + snapshotRate * growth * 30 days / (10_000 * 365 days) + 1);
     }
 }
