@@ -30,6 +30,7 @@ import {
     EigenLayerDevnetParams
 } from "./lib/EigenLayerDevnetDeployer.sol";
 import {TrellisDeployer} from "./lib/TrellisDeployer.sol";
+import {DevnetPriceFeed} from "../contracts/devnet/tokens/DevnetPriceFeed.sol";
 import {GovernanceDeployer} from "./lib/GovernanceDeployer.sol";
 
 /// @title DeployDevnet
@@ -57,11 +58,14 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
     EigenLayerDevnet internal el;
     RewardsCoordinator internal rewards;
     IStrategy[] internal strategies;
+    IStrategy[] internal heldStrategies;
     IPriceAdapter[] internal adapters;
     address[] internal operators;
     uint256[] internal operatorKeys;
     address[] internal avss;
     TrellisDeployer.Deployment internal d;
+    address[4] internal entries;
+    DevnetPriceFeed internal marketFeed;
     GovernanceDeployer.Governance internal gov;
 
     function run() external {
@@ -97,12 +101,18 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
             allocationConfigurationDelay: uint32(vm.parseJsonUint(json, ".eigenlayer.allocationConfigurationDelay"))
         });
         el = deployEigenLayerCore(deployerKey, params);
-        IERC20[] memory tokens = new IERC20[](4);
+        // Mainnet's strategy set: stETH, rETH, osETH. wstETH has no strategy: deposits are unwrapped to stETH.
+        IERC20[] memory tokens = new IERC20[](3);
         tokens[0] = IERC20(address(t.stETH));
-        tokens[1] = IERC20(address(t.wstETH));
-        tokens[2] = IERC20(address(t.rETH));
-        tokens[3] = IERC20(address(t.osETH));
-        strategies = deployEigenLayerStrategies(el, deployerKey, tokens);
+        tokens[1] = IERC20(address(t.rETH));
+        tokens[2] = IERC20(address(t.osETH));
+        heldStrategies = deployEigenLayerStrategies(el, deployerKey, tokens);
+        IStrategy[] memory held = heldStrategies;
+        // Indexed like the token list (stETH, wstETH, rETH, osETH): wstETH's entry is zero.
+        strategies = new IStrategy[](4);
+        strategies[0] = held[0];
+        strategies[2] = held[1];
+        strategies[3] = held[2];
 
         vm.startBroadcast(deployerKey);
         rewards = new RewardsCoordinator(
@@ -126,7 +136,7 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
         for (uint256 a; a < setsPerAvs.length; ++a) {
             uint256 avsKey = vm.deriveKey(mnemonic, uint32(30 + a));
             _elFund(deployerKey, vm.addr(avsKey));
-            avss.push(createEigenLayerAVS(el, avsKey, uint32(setsPerAvs[a]), strategies));
+            avss.push(createEigenLayerAVS(el, avsKey, uint32(setsPerAvs[a]), heldStrategies));
         }
 
         uint256[] memory op = vm.parseJsonUintArray(json, ".allocations.operator");
@@ -135,7 +145,7 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
         uint256[] memory bps = vm.parseJsonUintArray(json, ".allocations.magnitudeBps");
         for (uint256 i; i < op.length; ++i) {
             allocateAndRegisterEigenLayerOperator(
-                el, operatorKeys[op[i]], OperatorSet(avss[avs[i]], uint32(setId[i])), strategies, uint64(bps[i] * 1e14)
+                el, operatorKeys[op[i]], OperatorSet(avss[avs[i]], uint32(setId[i])), heldStrategies, uint64(bps[i] * 1e14)
             );
         }
     }
@@ -178,9 +188,17 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
         uint128 minDeposit = uint128(vm.parseJsonUint(json, ".assets.minDeposit"));
         // Price bounds: stETH is 1:1; the others between 1 and 2 ETH per unit.
         _addAsset(address(t.stETH), 0, 0.99e18, 1.01e18, cap, minDeposit, true);
-        _addAsset(address(t.wstETH), 1, 1e18, 2e18, cap, minDeposit, false);
         _addAsset(address(t.rETH), 2, 1e18, 2e18, cap, minDeposit, false);
         _addAsset(address(t.osETH), 3, 1e18, 2e18, cap, minDeposit, false);
+        d.assetRegistry.addWrapper(address(t.wstETH), address(t.stETH));
+        // A stETH/ETH market feed the demo can move (Chainlink's is the model): deposits are priced at the lower
+        // of Lido's rate and the market, and refused when they are more than 2% apart.
+        marketFeed = new DevnetPriceFeed(deployer, "stETH / ETH", 1e18);
+        d.assetRegistry.setMarketGuard(
+            address(t.stETH), IAssetRegistry.MarketGuard({feed: address(marketFeed), maxAge: 3650 days, maxDivergenceBps: 200})
+        );
+        address[4] memory entryAssets = [address(t.stETH), address(t.wstETH), address(t.rETH), address(t.osETH)];
+        for (uint256 i; i < 4; ++i) entries[i] = address(TrellisDeployer.addEntry(d, entryAssets[i]));
         for (uint256 i; i < operators.length; ++i) {
             d.riskRegistry.setOperatorAllowed(operators[i], true);
             d.vault.addOperatorDelegator(operators[i]);
@@ -258,7 +276,8 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
                 _kv("assetRegistry", address(d.assetRegistry)), ",", _kv("riskRegistry", address(d.riskRegistry)), ","
             ),
             string.concat(
-                _kv("withdrawalQueue", address(d.withdrawalQueue)), ",", _kv("rateFeed", address(d.rateFeed)), ","
+                _kv("withdrawalQueue", address(d.withdrawalQueue)), ",", _kv("rateFeed", address(d.rateFeed)), ",",
+                _kv("stEthMarketFeed", address(marketFeed)), ","
             ),
             string.concat(_kv("delegatorBeacon", address(d.delegatorBeacon)), ",", _kv("timelock", address(gov.timelock)), ","),
             string.concat(_kv("safe", gov.safe), ",", _kv("multiSend", gov.multiSendCallOnly), "}")
@@ -297,6 +316,8 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
                 _kv("strategy", address(strategies[i])),
                 ",",
                 _kv("adapter", address(adapters[i])),
+                ",",
+                _kv("entry", entries[i]),
                 "}"
             );
         }
