@@ -420,9 +420,11 @@ contract Vault is IVaultCore, VaultCore, AccessManagedUpgradeable, UUPSUpgradeab
         shares = value.toSharesDown(_depositBasis(mark, booked), supply);
         if (shares == 0) revert ZeroAmount();
         if (shares < minShares) revert SlippageExceeded(minShares, shares);
-        // Priced at the mark (>= booked), the whole value enters the booked total: the rate cannot fall, and can
-        // only rise toward the mark, never above it. Pending gains stay pending.
-        _writeBooks(booked + value, pending);
+        // The new shares' worth at the booked rate enters the booked total (rounded up: the rate cannot fall); the
+        // rest of what was paid (the newcomer's part of the gains already held) joins the pending gains and
+        // streams like them. A deposit never moves the rate.
+        uint256 addBooked = Math.min(shares.toAssetsUp(booked, supply), value);
+        _writeBooks(booked + addBooked, pending + value - addBooked);
         $.trETH.mint(receiver, shares);
         emit Deposited(payer, receiver, asset, amount, value, shares);
     }

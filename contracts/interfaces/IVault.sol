@@ -14,8 +14,8 @@ import {IRewardsCoordinatorTypes} from "./eigenlayer/IRewardsCoordinator.sol";
 ///   `sync()` to the smaller of "the whole pending gain over `streamWindow`" and "`maxAprBps` of the booked total
 ///   per year"; losses enter it at once (any call that sees the mark below the booked total books the fall).
 /// A deposit is priced against the mark (at least the booked total, at most `maxDepositPremiumBps` above it), so
-/// it pays for the gains already held, booked or not, and its whole value enters the booked total: `rate()` never falls with a deposit and can only
-/// rise toward the mark (by the deposit's share of the pending gains it paid for), never above it.
+/// it pays for the gains already held, booked or not; what it paid above the booked rate joins the pending gains,
+/// so a deposit never moves `rate()`.
 /// A plain token transfer never moves either total: idle balances are tracked, not read with `balanceOf`.
 /// Warning: the mark trusts the price adapters (each LST's own rate, within bounds) and EigenLayer's share
 /// accounting as last refreshed; a slash is seen once its delegator is refreshed. Deposits stop while any price
