@@ -103,6 +103,24 @@ contract OperatorDelegator is IOperatorDelegator, Initializable {
     }
 
     /// @inheritdoc IOperatorDelegator
+    function undelegate() public onlyVault returns (bytes32[] memory withdrawalRoots) {
+        // After a forced undelegation there is nothing left to undelegate: its withdrawals are queued already.
+        if (!delegationManager.isDelegated(address(this))) return withdrawalRoots;
+        withdrawalRoots = delegationManager.undelegate(address(this));
+        emit Undelegated(_s().operator, withdrawalRoots);
+    }
+
+    /// @inheritdoc IOperatorDelegator
+    function redelegate(address newOperator) external onlyVault returns (bytes32[] memory withdrawalRoots) {
+        withdrawalRoots = undelegate();
+        OperatorDelegatorStorage storage $ = _s();
+        address oldOperator = $.operator;
+        $.operator = newOperator;
+        delegationManager.delegateTo(newOperator, ISignatureUtilsMixinTypes.SignatureWithExpiry("", 0), bytes32(0));
+        emit Redelegated(oldOperator, newOperator);
+    }
+
+    /// @inheritdoc IOperatorDelegator
     function vault() external view returns (address) {
         return _s().vault;
     }

@@ -163,4 +163,39 @@ interface IVault {
 
     /// @notice Net deposits of `asset` counted against its cap, in asset units.
     function depositedOf(address asset) external view returns (uint256);
+
+    // ---- delegator lifecycle
+
+    error DelegatorRetired(address delegator);
+    error DelegatorNotRetired(address delegator);
+    error DelegatorNotEmpty(address delegator, address strategy, uint256 held);
+
+    event DelegatorRetirementStarted(address indexed delegator, address indexed operator, bytes32[] withdrawalRoots);
+    event DelegatorRedelegated(
+        address indexed delegator, address indexed oldOperator, address indexed newOperator, bytes32[] withdrawalRoots
+    );
+    event DelegatorRemoved(address indexed delegator, address indexed operator);
+
+    /// @notice Retires `delegator` (RISK_MANAGER: a tightening): it gets no more stake, and it undelegates from
+    /// its operator, which queues EigenLayer withdrawals of everything it holds (none if its operator already
+    /// undelegated it). The queued stake keeps counting in total assets and stays slashable by the operator
+    /// until the keeper completes the withdrawals into idle; `removeDelegator` then drops it.
+    function retireDelegator(address delegator) external returns (bytes32[] memory withdrawalRoots);
+
+    /// @notice Points `delegator` at `newOperator` (ADMIN): EigenLayer's redelegation (undelegate, which queues
+    /// withdrawals of everything held, then delegate to `newOperator`). The queued stake keeps counting and stays
+    /// slashable by the former operator through EigenLayer's withdrawal delay; the keeper completes it into idle
+    /// and may allocate it again under the limits. Works as well after the operator forced an undelegation.
+    /// @dev Reverts with the RiskRegistry's policy errors if `newOperator` does not meet the operator policy, and
+    /// with `DelegatorAlreadyExists` if `newOperator` has a delegator.
+    function redelegateDelegator(address delegator, address newOperator)
+        external
+        returns (bytes32[] memory withdrawalRoots);
+
+    /// @notice Drops a retired delegator that holds nothing any more (KEEPER); otherwise `DelegatorNotRetired` or
+    /// `DelegatorNotEmpty`.
+    function removeDelegator(address delegator) external;
+
+    /// @notice Whether `delegator` is retired (gets no more stake).
+    function isRetired(address delegator) external view returns (bool);
 }

@@ -134,12 +134,13 @@ library TrellisDeployer {
     }
 
     function _wireRoles(Deployment memory d) private {
-        bytes4[] memory keeper = new bytes4[](5);
+        bytes4[] memory keeper = new bytes4[](6);
         keeper[0] = Vault.sync.selector;
         keeper[1] = Vault.allocate.selector;
         keeper[2] = Vault.queueDelegatorWithdrawal.selector;
         keeper[3] = Vault.completeDelegatorWithdrawal.selector;
         keeper[4] = Vault.claimRewards.selector;
+        keeper[5] = Vault.removeDelegator.selector;
         d.manager.setTargetFunctionRole(address(d.vault), keeper, Roles.KEEPER);
         bytes4[] memory queueKeeper = new bytes4[](1);
         queueKeeper[0] = WithdrawalQueue.finalize.selector;
@@ -149,7 +150,7 @@ library TrellisDeployer {
         guardian[0] = Vault.pause.selector;
         d.manager.setTargetFunctionRole(address(d.vault), guardian, Roles.GUARDIAN);
 
-        bytes4[] memory risk = new bytes4[](8);
+        bytes4[] memory risk = new bytes4[](12);
         risk[0] = RiskRegistry.setOperatorAllowed.selector;
         risk[1] = RiskRegistry.setOperatorCap.selector;
         risk[2] = RiskRegistry.setDefaultAvsCap.selector;
@@ -158,7 +159,16 @@ library TrellisDeployer {
         risk[5] = RiskRegistry.setMinBuffer.selector;
         risk[6] = RiskRegistry.setAvsCap.selector;
         risk[7] = RiskRegistry.setOperatorSetCap.selector;
+        risk[8] = RiskRegistry.setMinAllocationDelay.selector;
+        risk[9] = RiskRegistry.setMaxOperatorSets.selector;
+        risk[10] = RiskRegistry.setMinAdminDelay.selector;
+        risk[11] = RiskRegistry.setRedistributionAllowed.selector;
         d.manager.setTargetFunctionRole(address(d.riskRegistry), risk, Roles.RISK_MANAGER);
-        // Everything else (unpause, addOperatorDelegator, assets, sync parameters, upgrades) stays ADMIN only.
+        // Retiring a delegator only takes stake away: a tightening, at once. Re-delegating stays ADMIN.
+        bytes4[] memory vaultRisk = new bytes4[](1);
+        vaultRisk[0] = Vault.retireDelegator.selector;
+        d.manager.setTargetFunctionRole(address(d.vault), vaultRisk, Roles.RISK_MANAGER);
+        // Everything else (unpause, addOperatorDelegator, redelegateDelegator, assets, sync parameters, upgrades)
+        // stays ADMIN only.
     }
 }
