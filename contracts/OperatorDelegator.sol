@@ -111,13 +111,20 @@ contract OperatorDelegator is IOperatorDelegator, Initializable {
     }
 
     /// @inheritdoc IOperatorDelegator
-    function redelegate(address newOperator) external onlyVault returns (bytes32[] memory withdrawalRoots) {
-        withdrawalRoots = undelegate();
+    function redelegate(address newOperator) external onlyVault returns (address oldOperator) {
+        undelegate();
         OperatorDelegatorStorage storage $ = _s();
-        address oldOperator = $.operator;
+        oldOperator = $.operator;
         $.operator = newOperator;
         delegationManager.delegateTo(newOperator, ISignatureUtilsMixinTypes.SignatureWithExpiry("", 0), bytes32(0));
         emit Redelegated(oldOperator, newOperator);
+    }
+
+    /// @inheritdoc IOperatorDelegator
+    function isEmpty() external view returns (bool) {
+        // EigenLayer drops a strategy from a staker's list when its deposit shares reach zero.
+        (IStrategy[] memory held,) = delegationManager.getDepositedShares(address(this));
+        return held.length == 0 && delegationManager.getQueuedWithdrawalRoots(address(this)).length == 0;
     }
 
     /// @inheritdoc IOperatorDelegator

@@ -380,19 +380,16 @@ contract RiskRegistry is IRiskRegistry, AccessManagedUpgradeable, UUPSUpgradeabl
         if (effective < minDelay) revert AllocationDelayTooShort(operator, minDelay, effective);
     }
 
-    /// @dev The supported assets' strategies and prices, and the EigenLayer contracts, for one measurement.
+    /// @dev The supported assets and their strategies, and the EigenLayer contracts, for one measurement.
     function _context(RiskRegistryStorage storage $) private view returns (ExposureLib.Context memory c) {
         c.am = $.allocationManager;
         c.dm = c.am.delegation();
         c.maxSets = $.policy.maxOperatorSets;
-        IAssetRegistry registry = IAssetRegistry($.vault.assetRegistry());
-        address[] memory assets = registry.getAssets();
-        c.strategies = new IStrategy[](assets.length);
-        c.prices = new uint256[](assets.length);
-        for (uint256 i; i < assets.length; ++i) {
-            c.strategies[i] = IStrategy(registry.getAssetConfig(assets[i]).strategy);
-            c.prices[i] = registry.price(assets[i]);
-        }
+        c.registry = IAssetRegistry($.vault.assetRegistry());
+        c.assets = c.registry.getAssets();
+        c.strategies = new IStrategy[](c.assets.length);
+        c.prices = new uint256[](c.assets.length);
+        for (uint256 i; i < c.assets.length; ++i) c.strategies[i] = IStrategy(c.registry.getAssetConfig(c.assets[i]).strategy);
     }
 
     /// @dev Lower caps are tighter: a RISK_MANAGER may lower at once, raising needs ADMIN.

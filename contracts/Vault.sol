@@ -18,6 +18,7 @@ import {IStETH} from "./interfaces/lst/IStETH.sol";
 import {IDelegationManagerTypes} from "./interfaces/eigenlayer/IDelegationManager.sol";
 import {IRewardsCoordinatorTypes} from "./interfaces/eigenlayer/IRewardsCoordinator.sol";
 import {SharesMathLib} from "./libraries/SharesMathLib.sol";
+import {DelegatorLifecycle} from "./libraries/DelegatorLifecycle.sol";
 import {BPS, WAD, YEAR} from "./libraries/Constants.sol";
 
 /// @title Vault
@@ -378,97 +379,35 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
     }
 
     // ---- delegator lifecycle
-    // Kept in a namespace of its own (trellis.Vault.lifecycle) so this section stands apart from the books.
-
-    /// @custom:storage-location erc7201:trellis.Vault.lifecycle
-    struct LifecycleStorage {
-        mapping(address delegator => bool) retired;
-    }
-
-    // keccak256(abi.encode(uint256(keccak256("trellis.Vault.lifecycle")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant LIFECYCLE_LOCATION = 0x5564506a2725e250bc01ca5b33abf742c2807f02dd3331deb98a9eac97295400;
+    // The work is in the DelegatorLifecycle library (its own deployment, to keep the vault under EIP-170).
 
     /// @inheritdoc IVault
-    function retireDelegator(address delegator) external restricted returns (bytes32[] memory withdrawalRoots) {
+    function retireDelegator(address delegator) external restricted {
         VaultStorage storage $ = _s();
-        if (!$.isDelegator[delegator]) revert UnknownDelegator(delegator);
-        LifecycleStorage storage l = _lifecycle();
-        if (l.retired[delegator]) revert DelegatorRetired(delegator);
-        l.retired[delegator] = true;
-        // Everything it holds is queued at once; it stays counted and slashable until the keeper completes it.
-        withdrawalRoots = IOperatorDelegator(delegator).undelegate();
-        $.riskRegistry.refresh(delegator);
-        emit DelegatorRetirementStarted(delegator, IOperatorDelegator(delegator).operator(), withdrawalRoots);
+        DelegatorLifecycle.retire($.isDelegator, $.riskRegistry, delegator);
     }
 
     /// @inheritdoc IVault
-    function redelegateDelegator(address delegator, address newOperator)
-        external
-        restricted
-        returns (bytes32[] memory withdrawalRoots)
-    {
+    function redelegateDelegator(address delegator, address newOperator) external restricted {
         VaultStorage storage $ = _s();
-        if (!$.isDelegator[delegator]) revert UnknownDelegator(delegator);
-        if (_lifecycle().retired[delegator]) revert DelegatorRetired(delegator);
-        if (newOperator == address(0)) revert ZeroAddress();
-        if ($.delegatorOf[newOperator] != address(0)) revert DelegatorAlreadyExists(newOperator, $.delegatorOf[newOperator]);
-        $.riskRegistry.checkOperatorPolicy(newOperator);
-        address oldOperator = IOperatorDelegator(delegator).operator();
-        withdrawalRoots = IOperatorDelegator(delegator).redelegate(newOperator);
-        if ($.delegatorOf[oldOperator] == delegator) delete $.delegatorOf[oldOperator];
-        $.delegatorOf[newOperator] = delegator;
-        $.riskRegistry.refresh(delegator);
-        emit DelegatorRedelegated(delegator, oldOperator, newOperator, withdrawalRoots);
+        DelegatorLifecycle.redelegate($.isDelegator, $.delegatorOf, $.riskRegistry, delegator, newOperator);
     }
 
     /// @inheritdoc IVault
     function removeDelegator(address delegator) external restricted {
         VaultStorage storage $ = _s();
-        if (!_lifecycle().retired[delegator] || !$.isDelegator[delegator]) revert DelegatorNotRetired(delegator);
-        address[] memory strategies = _strategies();
-        uint256[] memory held = IOperatorDelegator(delegator).underlyingBalances(strategies);
-        for (uint256 i; i < held.length; ++i) {
-            if (held[i] != 0) revert DelegatorNotEmpty(delegator, strategies[i], held[i]);
-        }
-        // O(delegators) once per removal, and never on a user's path.
-        address[] storage list = $.delegators;
-        uint256 last = list.length - 1;
-        for (uint256 i; i <= last; ++i) {
-            if (list[i] != delegator) continue;
-            list[i] = list[last];
-            list.pop();
-            break;
-        }
-        delete $.isDelegator[delegator];
-        address operator = IOperatorDelegator(delegator).operator();
-        if ($.delegatorOf[operator] == delegator) delete $.delegatorOf[operator];
-        // Clears its cached exposure: the registry drops a delegator the vault no longer has.
-        $.riskRegistry.refresh(delegator);
-        emit DelegatorRemoved(delegator, operator);
+        DelegatorLifecycle.remove($.delegators, $.isDelegator, $.delegatorOf, $.riskRegistry, delegator);
     }
 
     /// @inheritdoc IVault
     function isRetired(address delegator) external view returns (bool) {
-        return _lifecycle().retired[delegator];
+        return DelegatorLifecycle.isRetired(delegator);
     }
 
     /// @dev The risk check of `allocate`: a retired delegator gets no stake; the RiskRegistry checks the rest.
     function _checkAllocation(address delegator) internal {
-        if (_lifecycle().retired[delegator]) revert DelegatorRetired(delegator);
+        if (DelegatorLifecycle.isRetired(delegator)) revert RetiredDelegator(delegator);
         _s().riskRegistry.checkAllocation(delegator);
-    }
-
-    function _strategies() internal view returns (address[] memory strategies) {
-        IAssetRegistry registry = _s().assetRegistry;
-        address[] memory assets = registry.getAssets();
-        strategies = new address[](assets.length);
-        for (uint256 i; i < assets.length; ++i) strategies[i] = registry.getAssetConfig(assets[i]).strategy;
-    }
-
-    function _lifecycle() internal pure returns (LifecycleStorage storage l) {
-        assembly {
-            l.slot := LIFECYCLE_LOCATION
-        }
     }
 
     // ---------------------------------------------------------------- pause and parameters

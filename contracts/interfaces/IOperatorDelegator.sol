@@ -43,7 +43,11 @@ interface IOperatorDelegator {
     function undelegate() external returns (bytes32[] memory withdrawalRoots);
 
     /// @notice Undelegates as `undelegate` does, then delegates to `newOperator` and records it. Only the vault.
-    function redelegate(address newOperator) external returns (bytes32[] memory withdrawalRoots);
+    /// Returns the former operator.
+    function redelegate(address newOperator) external returns (address oldOperator);
+
+    /// @notice Whether it holds nothing on EigenLayer: no deposit shares and no queued withdrawal.
+    function isEmpty() external view returns (bool);
 
     function vault() external view returns (address);
     function operator() external view returns (address);

@@ -166,21 +166,19 @@ interface IVault {
 
     // ---- delegator lifecycle
 
-    error DelegatorRetired(address delegator);
+    error RetiredDelegator(address delegator);
     error DelegatorNotRetired(address delegator);
-    error DelegatorNotEmpty(address delegator, address strategy, uint256 held);
+    error DelegatorNotEmpty(address delegator);
 
-    event DelegatorRetirementStarted(address indexed delegator, address indexed operator, bytes32[] withdrawalRoots);
-    event DelegatorRedelegated(
-        address indexed delegator, address indexed oldOperator, address indexed newOperator, bytes32[] withdrawalRoots
-    );
-    event DelegatorRemoved(address indexed delegator, address indexed operator);
+    event DelegatorRetired(address indexed delegator);
+    event DelegatorRedelegated(address indexed delegator, address indexed oldOperator, address indexed newOperator);
+    event DelegatorRemoved(address indexed delegator);
 
     /// @notice Retires `delegator` (RISK_MANAGER: a tightening): it gets no more stake, and it undelegates from
     /// its operator, which queues EigenLayer withdrawals of everything it holds (none if its operator already
     /// undelegated it). The queued stake keeps counting in total assets and stays slashable by the operator
     /// until the keeper completes the withdrawals into idle; `removeDelegator` then drops it.
-    function retireDelegator(address delegator) external returns (bytes32[] memory withdrawalRoots);
+    function retireDelegator(address delegator) external;
 
     /// @notice Points `delegator` at `newOperator` (ADMIN): EigenLayer's redelegation (undelegate, which queues
     /// withdrawals of everything held, then delegate to `newOperator`). The queued stake keeps counting and stays
@@ -188,12 +186,10 @@ interface IVault {
     /// and may allocate it again under the limits. Works as well after the operator forced an undelegation.
     /// @dev Reverts with the RiskRegistry's policy errors if `newOperator` does not meet the operator policy, and
     /// with `DelegatorAlreadyExists` if `newOperator` has a delegator.
-    function redelegateDelegator(address delegator, address newOperator)
-        external
-        returns (bytes32[] memory withdrawalRoots);
+    function redelegateDelegator(address delegator, address newOperator) external;
 
-    /// @notice Drops a retired delegator that holds nothing any more (KEEPER); otherwise `DelegatorNotRetired` or
-    /// `DelegatorNotEmpty`.
+    /// @notice Drops a retired delegator that holds nothing any more, nothing queued either (KEEPER); otherwise
+    /// `DelegatorNotRetired` or `DelegatorNotEmpty`.
     function removeDelegator(address delegator) external;
 
     /// @notice Whether `delegator` is retired (gets no more stake).

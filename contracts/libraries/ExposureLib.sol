@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IRiskRegistry} from "../interfaces/IRiskRegistry.sol";
+import {IAssetRegistry} from "../interfaces/IAssetRegistry.sol";
 import {IOperatorDelegator} from "../interfaces/IOperatorDelegator.sol";
 import {IAllocationManager, IAllocationManagerTypes} from "../interfaces/eigenlayer/IAllocationManager.sol";
 import {IDelegationManager, IDelegationManagerTypes} from "../interfaces/eigenlayer/IDelegationManager.sol";
@@ -28,8 +29,12 @@ library ExposureLib {
     struct Context {
         IAllocationManager am;
         IDelegationManager dm;
+        IAssetRegistry registry;
+        /// @dev The supported assets and their strategies, in the registry's order.
+        address[] assets;
         IStrategy[] strategies;
-        /// @dev ETH per underlying unit (18 decimals), per strategy.
+        /// @dev ETH per underlying unit (18 decimals), per asset; read on first use (0: not read yet), so an
+        /// asset nobody holds here (say, one not priceable yet) never stops a measurement.
         uint256[] prices;
         uint256 maxSets;
     }
@@ -212,6 +217,7 @@ library ExposureLib {
         for (uint256 s; s < shares.length; ++s) {
             if (shares[s] == 0) continue;
             uint256 units = c.strategies[s].sharesToUnderlyingView(shares[s]);
+            if (c.prices[s] == 0) c.prices[s] = c.registry.price(c.assets[s]);
             values[s] = Math.mulDiv(units, c.prices[s], WAD);
             total += values[s];
         }

@@ -72,25 +72,25 @@ contract VaultLifecycleTest is BaseTest {
         vault.retireDelegator(delegators[1]);
 
         vm.prank(riskManager);
-        bytes32[] memory roots = vault.retireDelegator(delegators[1]);
-        assertEq(roots.length, 1);
+        vm.expectEmit(address(vault));
+        emit IVault.DelegatorRetired(delegators[1]);
+        vault.retireDelegator(delegators[1]);
+        assertEq(el.delegationManager.getQueuedWithdrawalRoots(delegators[1]).length, 1);
         assertTrue(vault.isRetired(delegators[1]));
         assertEq(el.delegationManager.delegatedTo(delegators[1]), address(0));
         assertEq(vault.measureTotalAssets(), measured, "queued stake keeps counting");
         assertGt(risk.operatorSetExposure(avsB, 0), 0, "still slashable by op1's sets");
 
         vm.prank(keeper);
-        vm.expectRevert(abi.encodeWithSelector(IVault.DelegatorRetired.selector, delegators[1]));
+        vm.expectRevert(abi.encodeWithSelector(IVault.RetiredDelegator.selector, delegators[1]));
         vault.allocate(delegators[1], address(rETH), 1 ether);
         vm.prank(riskManager);
-        vm.expectRevert(abi.encodeWithSelector(IVault.DelegatorRetired.selector, delegators[1]));
+        vm.expectRevert(abi.encodeWithSelector(IVault.RetiredDelegator.selector, delegators[1]));
         vault.retireDelegator(delegators[1]);
 
         // Not removable while it holds anything.
         vm.prank(keeper);
-        vm.expectRevert(
-            abi.encodeWithSelector(IVault.DelegatorNotEmpty.selector, delegators[1], address(strategies[2]), 10 ether)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IVault.DelegatorNotEmpty.selector, delegators[1]));
         vault.removeDelegator(delegators[1]);
         vm.prank(keeper);
         vm.expectRevert(abi.encodeWithSelector(IVault.DelegatorNotRetired.selector, delegators[0]));
@@ -100,7 +100,7 @@ contract VaultLifecycleTest is BaseTest {
         address retired = delegators[1];
         vm.prank(keeper);
         vm.expectEmit(address(vault));
-        emit IVault.DelegatorRemoved(retired, operators[1]);
+        emit IVault.DelegatorRemoved(retired);
         vault.removeDelegator(retired);
         assertFalse(vault.isDelegator(retired));
         assertEq(vault.getDelegators().length, 2);
@@ -132,9 +132,8 @@ contract VaultLifecycleTest is BaseTest {
         vm.expectRevert(abi.encodeWithSelector(IVault.DelegatorAlreadyExists.selector, operators[1], delegators[1]));
         vault.redelegateDelegator(delegators[0], operators[1]);
 
-        // Topics only: the roots are EigenLayer's.
-        vm.expectEmit(true, true, true, false, address(vault));
-        emit IVault.DelegatorRedelegated(delegators[0], operators[0], op3, new bytes32[](0));
+        vm.expectEmit(address(vault));
+        emit IVault.DelegatorRedelegated(delegators[0], operators[0], op3);
         vault.redelegateDelegator(delegators[0], op3);
         assertEq(el.delegationManager.delegatedTo(delegators[0]), op3);
         assertEq(IOperatorDelegator(delegators[0]).operator(), op3);
@@ -161,8 +160,8 @@ contract VaultLifecycleTest is BaseTest {
         _allocate(2, address(rETH), 10 ether);
         vm.prank(operators[2]);
         el.delegationManager.undelegate(delegators[2]);
-        bytes32[] memory roots = vault.redelegateDelegator(delegators[2], op3);
-        assertEq(roots.length, 0, "already queued by the operator");
+        vault.redelegateDelegator(delegators[2], op3);
+        assertEq(el.delegationManager.getQueuedWithdrawalRoots(delegators[2]).length, 1, "queued once, by the operator");
         assertEq(el.delegationManager.delegatedTo(delegators[2]), op3);
         _allocate(2, address(rETH), 1 ether);
         _completeAll(delegators[2]);
