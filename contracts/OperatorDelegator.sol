@@ -103,6 +103,31 @@ contract OperatorDelegator is IOperatorDelegator, Initializable {
     }
 
     /// @inheritdoc IOperatorDelegator
+    function undelegate() public onlyVault returns (bytes32[] memory withdrawalRoots) {
+        // After a forced undelegation there is nothing left to undelegate: its withdrawals are queued already.
+        if (!delegationManager.isDelegated(address(this))) return withdrawalRoots;
+        withdrawalRoots = delegationManager.undelegate(address(this));
+        emit Undelegated(_s().operator, withdrawalRoots);
+    }
+
+    /// @inheritdoc IOperatorDelegator
+    function redelegate(address newOperator) external onlyVault returns (address oldOperator) {
+        undelegate();
+        OperatorDelegatorStorage storage $ = _s();
+        oldOperator = $.operator;
+        $.operator = newOperator;
+        delegationManager.delegateTo(newOperator, ISignatureUtilsMixinTypes.SignatureWithExpiry("", 0), bytes32(0));
+        emit Redelegated(oldOperator, newOperator);
+    }
+
+    /// @inheritdoc IOperatorDelegator
+    function isEmpty() external view returns (bool) {
+        // EigenLayer drops a strategy from a staker's list when its deposit shares reach zero.
+        (IStrategy[] memory held,) = delegationManager.getDepositedShares(address(this));
+        return held.length == 0 && delegationManager.getQueuedWithdrawalRoots(address(this)).length == 0;
+    }
+
+    /// @inheritdoc IOperatorDelegator
     function vault() external view returns (address) {
         return _s().vault;
     }

@@ -5,18 +5,21 @@ import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/acce
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IRiskRegistry} from "./interfaces/IRiskRegistry.sol";
 import {IVault} from "./interfaces/IVault.sol";
 import {IAssetRegistry} from "./interfaces/IAssetRegistry.sol";
-import {IOperatorDelegator} from "./interfaces/IOperatorDelegator.sol";
 import {IAllocationManager} from "./interfaces/eigenlayer/IAllocationManager.sol";
 import {IStrategy} from "./interfaces/eigenlayer/IStrategy.sol";
 import {OperatorSet} from "./interfaces/eigenlayer/OperatorSetLib.sol";
+import {ExposureLib} from "./libraries/ExposureLib.sol";
 import {Roles} from "./libraries/Roles.sol";
 import {BPS} from "./libraries/Constants.sol";
 
 /// @title RiskRegistry
 contract RiskRegistry is IRiskRegistry, AccessManagedUpgradeable, UUPSUpgradeable {
+    using SafeCast for uint256;
+
     /// @custom:storage-location erc7201:trellis.RiskRegistry
     struct RiskRegistryStorage {
         IVault vault;
@@ -25,25 +28,24 @@ contract RiskRegistry is IRiskRegistry, AccessManagedUpgradeable, UUPSUpgradeabl
         mapping(address operator => bool) allowed;
         mapping(address avs => uint16) avsCapBps;
         mapping(bytes32 operatorSetKey => uint16) operatorSetCapBps;
+        Policy policy;
+        mapping(bytes32 operatorSetKey => bool) redistributionAllowed;
+        // Incremental accounting: each aggregate is the sum of the delegators' cached entries.
+        mapping(address delegator => Cache) cache;
+        mapping(bytes32 operatorSetKey => uint256) setExposure;
+        mapping(address avs => uint256) avsExposure;
+        uint256 totalSlashable;
     }
 
-    /// @dev Exposure of Trellis to one operator set, gathered while walking the delegators.
-    struct Exposure {
-        address avs;
-        uint32 id;
-        uint256 value;
-    }
-
-    /// @dev Working state of `checkAllocation`'s walk over the delegators.
-    struct Walk {
-        uint256 tvl;
-        IAllocationManager am;
-        IStrategy[] strategies;
-        uint256[] prices;
-        Exposure[] sets;
-        Exposure[] avss;
-        uint256 avsCount;
-        uint256 slashable;
+    /// @dev One delegator's exposure as of its last refresh.
+    struct Cache {
+        address delegatedTo;
+        bool beyondSetBound;
+        uint64 refreshedBlock;
+        // Safe as uint128: ETH values, far below 2^128 wei.
+        uint128 stake;
+        uint128 slashable;
+        SetExposure[] sets;
     }
 
     bytes32 public constant OPERATOR_CAP = "operatorCap";
@@ -54,6 +56,16 @@ contract RiskRegistry is IRiskRegistry, AccessManagedUpgradeable, UUPSUpgradeabl
     bytes32 public constant OPERATOR_ALLOWLIST = "operatorAllowlist";
     bytes32 public constant AVS_CAP = "avsCap";
     bytes32 public constant OPERATOR_SET_CAP = "operatorSetCap";
+    bytes32 public constant MIN_ALLOCATION_DELAY = "minAllocationDelay";
+    bytes32 public constant MAX_OPERATOR_SETS = "maxOperatorSets";
+    bytes32 public constant MIN_ADMIN_DELAY = "minAdminDelay";
+    bytes32 public constant REDISTRIBUTION_ALLOWLIST = "redistributionAllowlist";
+
+    /// @dev Policy at deployment: a set allocation delay of at least one block, at most 32 operator sets per
+    /// operator, no AccessManager delay required on ADMIN (the timelock's own delay applies). Governance
+    /// tightens them per network.
+    uint32 public constant DEFAULT_MIN_ALLOCATION_DELAY = 1;
+    uint16 public constant DEFAULT_MAX_OPERATOR_SETS = 32;
 
     // keccak256(abi.encode(uint256(keccak256("trellis.RiskRegistry")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 public constant STORAGE_LOCATION = 0xe40e35834a25533ec6ebd679aba1a119030c1decea63470c736c5aaeec99e300;
@@ -76,6 +88,11 @@ contract RiskRegistry is IRiskRegistry, AccessManagedUpgradeable, UUPSUpgradeabl
         _checkBps(limits_.totalSlashableCapBps);
         _checkBps(limits_.minBufferBps);
         $.limits = limits_;
+        $.policy = Policy({
+            minAllocationDelay: DEFAULT_MIN_ALLOCATION_DELAY,
+            maxOperatorSets: DEFAULT_MAX_OPERATOR_SETS,
+            minAdminDelay: 0
+        });
     }
 
     // ---------------------------------------------------------------- limits (RISK_MANAGER; loosen needs ADMIN)
@@ -145,6 +162,116 @@ contract RiskRegistry is IRiskRegistry, AccessManagedUpgradeable, UUPSUpgradeabl
         $.operatorSetCapBps[key] = bps;
     }
 
+    /// @inheritdoc IRiskRegistry
+    function setMinAllocationDelay(uint32 blocks) external restricted {
+        Policy storage p = _s().policy;
+        // A longer delay is the tighter policy.
+        if (blocks < p.minAllocationDelay) _requireAdminToLoosen(MIN_ALLOCATION_DELAY, p.minAllocationDelay, blocks);
+        emit LimitSet(MIN_ALLOCATION_DELAY, p.minAllocationDelay, blocks);
+        p.minAllocationDelay = blocks;
+    }
+
+    /// @inheritdoc IRiskRegistry
+    function setMaxOperatorSets(uint16 maxSets) external restricted {
+        Policy storage p = _s().policy;
+        if (maxSets > p.maxOperatorSets) _requireAdminToLoosen(MAX_OPERATOR_SETS, p.maxOperatorSets, maxSets);
+        emit LimitSet(MAX_OPERATOR_SETS, p.maxOperatorSets, maxSets);
+        p.maxOperatorSets = maxSets;
+    }
+
+    /// @inheritdoc IRiskRegistry
+    function setMinAdminDelay(uint32 seconds_) external restricted {
+        Policy storage p = _s().policy;
+        // Checked against the current minimum, so lowering it takes an ADMIN that meets it.
+        if (seconds_ < p.minAdminDelay) _requireAdminToLoosen(MIN_ADMIN_DELAY, p.minAdminDelay, seconds_);
+        emit LimitSet(MIN_ADMIN_DELAY, p.minAdminDelay, seconds_);
+        p.minAdminDelay = seconds_;
+    }
+
+    /// @inheritdoc IRiskRegistry
+    function setRedistributionAllowed(address avs, uint32 operatorSetId, bool allowed) external restricted {
+        RiskRegistryStorage storage $ = _s();
+        bytes32 key = _setKey(avs, operatorSetId);
+        if (allowed && !$.redistributionAllowed[key]) _requireAdminToLoosen(REDISTRIBUTION_ALLOWLIST, 0, 1);
+        $.redistributionAllowed[key] = allowed;
+        emit RedistributionAllowedSet(avs, operatorSetId, allowed);
+    }
+
+    // ---------------------------------------------------------------- exposure
+
+    /// @inheritdoc IRiskRegistry
+    function refresh(address delegator) public {
+        RiskRegistryStorage storage $ = _s();
+        ExposureLib.Measurement memory m;
+        // A delegator the vault no longer has is cleared from the aggregates.
+        if ($.vault.isDelegator(delegator)) m = ExposureLib.measure(_context($), delegator);
+        _store($, delegator, m);
+    }
+
+    /// @inheritdoc IRiskRegistry
+    function refreshMany(address[] calldata delegators) external {
+        for (uint256 i; i < delegators.length; ++i) refresh(delegators[i]);
+    }
+
+    /// @inheritdoc IRiskRegistry
+    function checkAllocation(address delegator) external {
+        RiskRegistryStorage storage $ = _s();
+        if (msg.sender != address($.vault)) revert OnlyVault(msg.sender);
+        ExposureLib.Context memory c = _context($);
+        ExposureLib.Measurement memory m = ExposureLib.measure(c, delegator);
+        _store($, delegator, m);
+
+        _checkOperator($, m.operator);
+        if (m.delegatedTo != m.operator) revert DelegatorNotDelegated(delegator, m.operator, m.delegatedTo);
+        if (m.beyondSetBound) revert OperatorSetsBeyondBound(m.operator, c.maxSets);
+
+        Limits memory l = $.limits;
+        uint256 tvl = $.vault.totalAssets();
+        uint256 buffer = $.vault.idleValue();
+        uint256 minBuffer = Math.mulDiv(tvl, l.minBufferBps, BPS, Math.Rounding.Ceil);
+        if (buffer < minBuffer) revert LiquidBufferTooLow(minBuffer, buffer);
+        uint256 operatorCap = Math.mulDiv(tvl, l.operatorCapBps, BPS);
+        if (m.stake > operatorCap) revert OperatorCapExceeded(m.operator, operatorCap, m.stake);
+        uint256 slashableCap = Math.mulDiv(tvl, l.totalSlashableCapBps, BPS);
+        if ($.totalSlashable > slashableCap) revert TotalSlashableCapExceeded(slashableCap, $.totalSlashable);
+
+        // Only the sets the move reached: those of the current operator (queued stake of a former one
+        // does not grow).
+        for (uint256 i; i < m.sets.length; ++i) {
+            SetExposure memory e = m.sets[i];
+            if (!e.current) continue;
+            bytes32 key = _setKey(e.avs, e.id);
+            if (e.redistributing && !$.redistributionAllowed[key]) {
+                revert RedistributingOperatorSet(
+                    m.operator, e.avs, e.id, c.am.getRedistributionRecipient(OperatorSet(e.avs, e.id))
+                );
+            }
+            uint256 cap = Math.mulDiv(tvl, operatorSetCap(e.avs, e.id), BPS);
+            if ($.setExposure[key] > cap) revert OperatorSetExposureCapExceeded(e.avs, e.id, cap, $.setExposure[key]);
+        }
+        for (uint256 i; i < m.sets.length; ++i) {
+            if (!m.sets[i].current) continue;
+            address avs = m.sets[i].avs;
+            uint256 cap = Math.mulDiv(tvl, avsCap(avs), BPS);
+            if ($.avsExposure[avs] > cap) revert AvsExposureCapExceeded(avs, cap, $.avsExposure[avs]);
+        }
+    }
+
+    /// @inheritdoc IRiskRegistry
+    function checkOperatorPolicy(address operator) external view {
+        RiskRegistryStorage storage $ = _s();
+        _checkOperator($, operator);
+        IAllocationManager am = $.allocationManager;
+        uint256 maxSets = $.policy.maxOperatorSets;
+        (bool within, OperatorSet[] memory sets) = ExposureLib.allocatedSets(am, operator, maxSets);
+        if (!within) revert OperatorSetsBeyondBound(operator, maxSets);
+        for (uint256 i; i < sets.length; ++i) {
+            if (am.isRedistributingOperatorSet(sets[i]) && !$.redistributionAllowed[_setKey(sets[i].avs, sets[i].id)]) {
+                revert RedistributingOperatorSet(operator, sets[i].avs, sets[i].id, am.getRedistributionRecipient(sets[i]));
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- views
 
     /// @inheritdoc IRiskRegistry
@@ -153,8 +280,18 @@ contract RiskRegistry is IRiskRegistry, AccessManagedUpgradeable, UUPSUpgradeabl
     }
 
     /// @inheritdoc IRiskRegistry
+    function policy() external view returns (Policy memory) {
+        return _s().policy;
+    }
+
+    /// @inheritdoc IRiskRegistry
     function isOperatorAllowed(address operator) external view returns (bool) {
         return _s().allowed[operator];
+    }
+
+    /// @inheritdoc IRiskRegistry
+    function isRedistributionAllowed(address avs, uint32 operatorSetId) external view returns (bool) {
+        return _s().redistributionAllowed[_setKey(avs, operatorSetId)];
     }
 
     /// @inheritdoc IRiskRegistry
@@ -172,133 +309,87 @@ contract RiskRegistry is IRiskRegistry, AccessManagedUpgradeable, UUPSUpgradeabl
     }
 
     /// @inheritdoc IRiskRegistry
-    function checkAllocation(address operator) external view {
-        RiskRegistryStorage storage $ = _s();
-        if (!$.allowed[operator]) revert OperatorNotAllowed(operator);
-        Limits memory l = $.limits;
-        Walk memory w;
-        w.tvl = $.vault.totalAssets();
+    function operatorSetExposure(address avs, uint32 operatorSetId) external view returns (uint256) {
+        return _s().setExposure[_setKey(avs, operatorSetId)];
+    }
 
-        uint256 buffer = $.vault.idleValue();
-        uint256 minBuffer = Math.mulDiv(w.tvl, l.minBufferBps, BPS, Math.Rounding.Ceil);
-        if (buffer < minBuffer) revert LiquidBufferTooLow(minBuffer, buffer);
+    /// @inheritdoc IRiskRegistry
+    function avsExposure(address avs) external view returns (uint256) {
+        return _s().avsExposure[avs];
+    }
 
-        (w.strategies, w.prices) = _strategiesAndPrices($.vault);
-        w.am = $.allocationManager;
-        // The operator sets the allocation can worsen: those `operator` is allocated to, and their AVSs.
-        OperatorSet[] memory targetSets = w.am.getAllocatedSets(operator);
-        w.sets = new Exposure[](targetSets.length);
-        w.avss = new Exposure[](targetSets.length);
-        for (uint256 i; i < targetSets.length; ++i) {
-            w.sets[i] = Exposure(targetSets[i].avs, targetSets[i].id, 0);
-            if (_indexOfAvs(w.avss, w.avsCount, targetSets[i].avs) == type(uint256).max) {
-                w.avss[w.avsCount++] = Exposure(targetSets[i].avs, 0, 0);
-            }
-        }
+    /// @inheritdoc IRiskRegistry
+    function totalSlashable() external view returns (uint256) {
+        return _s().totalSlashable;
+    }
 
-        address[] memory delegators = $.vault.getDelegators();
-        for (uint256 d; d < delegators.length; ++d) {
-            uint256 stake = _walkDelegator(w, IOperatorDelegator(delegators[d]));
-            if (IOperatorDelegator(delegators[d]).operator() == operator) {
-                uint256 cap = Math.mulDiv(w.tvl, l.operatorCapBps, BPS);
-                if (stake > cap) revert OperatorCapExceeded(operator, cap, stake);
-            }
-        }
-
-        uint256 slashableCap = Math.mulDiv(w.tvl, l.totalSlashableCapBps, BPS);
-        if (w.slashable > slashableCap) revert TotalSlashableCapExceeded(slashableCap, w.slashable);
-        for (uint256 i; i < w.sets.length; ++i) {
-            uint256 cap = Math.mulDiv(w.tvl, operatorSetCap(w.sets[i].avs, w.sets[i].id), BPS);
-            if (w.sets[i].value > cap) {
-                revert OperatorSetExposureCapExceeded(w.sets[i].avs, w.sets[i].id, cap, w.sets[i].value);
-            }
-        }
-        for (uint256 i; i < w.avsCount; ++i) {
-            uint256 cap = Math.mulDiv(w.tvl, avsCap(w.avss[i].avs), BPS);
-            if (w.avss[i].value > cap) revert AvsExposureCapExceeded(w.avss[i].avs, cap, w.avss[i].value);
-        }
+    /// @inheritdoc IRiskRegistry
+    function delegatorExposure(address delegator) external view returns (DelegatorExposure memory e) {
+        Cache storage c = _s().cache[delegator];
+        e = DelegatorExposure({
+            delegatedTo: c.delegatedTo,
+            beyondSetBound: c.beyondSetBound,
+            refreshedBlock: c.refreshedBlock,
+            stake: c.stake,
+            slashable: c.slashable,
+            sets: c.sets
+        });
     }
 
     // ---------------------------------------------------------------- internal
 
-    /// @dev Adds one delegator's slashable stake and its exposure (stake x allocated magnitude / max
-    /// magnitude, rounded up) to every tracked operator set and AVS; returns its total stake.
-    function _walkDelegator(Walk memory w, IOperatorDelegator delegator) private view returns (uint256 total) {
-        address op = delegator.operator();
-        uint256[] memory stake = _stakeValues(delegator, w.strategies, w.prices);
-        uint64[] memory maxMag = w.am.getMaxMagnitudes(op, w.strategies);
-        for (uint256 s; s < stake.length; ++s) {
-            total += stake[s];
-            if (stake[s] == 0 || maxMag[s] == 0) continue;
-            uint256 encumbered = Math.min(w.am.getEncumberedMagnitude(op, w.strategies[s]), maxMag[s]);
-            w.slashable += Math.mulDiv(stake[s], encumbered, maxMag[s], Math.Rounding.Ceil);
+    /// @dev Replaces `delegator`'s cached entries in the aggregates with `m`. When an operator's sets could not
+    /// be read within the bound, its last per-set entries stay (the best known) and only stake and slashable move.
+    function _store(RiskRegistryStorage storage $, address delegator, ExposureLib.Measurement memory m) private {
+        Cache storage c = $.cache[delegator];
+        // No underflow: every aggregate holds at least what this cache added to it.
+        $.totalSlashable = $.totalSlashable - c.slashable + m.slashable;
+        if (!m.beyondSetBound) {
+            SetExposure[] storage cached = c.sets;
+            uint256 oldLength = cached.length;
+            for (uint256 i; i < oldLength; ++i) {
+                SetExposure storage old = cached[i];
+                $.setExposure[_setKey(old.avs, old.id)] -= old.value;
+                $.avsExposure[old.avs] -= old.value;
+            }
+            for (uint256 i; i < m.sets.length; ++i) {
+                SetExposure memory e = m.sets[i];
+                $.setExposure[_setKey(e.avs, e.id)] += e.value;
+                $.avsExposure[e.avs] += e.value;
+                // Overwritten in place: an unchanged entry costs no new storage write.
+                if (i < oldLength) cached[i] = e;
+                else cached.push(e);
+            }
+            for (uint256 i = m.sets.length; i < oldLength; ++i) cached.pop();
         }
-        if (total == 0) return 0;
-        OperatorSet[] memory sets = w.am.getAllocatedSets(op);
-        for (uint256 j; j < sets.length; ++j) {
-            uint256 setIdx = _indexOfSet(w.sets, sets[j]);
-            uint256 avsIdx = _indexOfAvs(w.avss, w.avsCount, sets[j].avs);
-            if (setIdx == type(uint256).max && avsIdx == type(uint256).max) continue;
-            uint256 e = _setExposure(w, op, sets[j], stake, maxMag);
-            if (setIdx != type(uint256).max) w.sets[setIdx].value += e;
-            if (avsIdx != type(uint256).max) w.avss[avsIdx].value += e;
-        }
+        c.delegatedTo = m.delegatedTo;
+        c.beyondSetBound = m.beyondSetBound;
+        // Safe: block numbers fit in 64 bits.
+        c.refreshedBlock = uint64(block.number);
+        c.stake = m.stake.toUint128();
+        c.slashable = m.slashable.toUint128();
+        emit ExposureRefreshed(delegator, m.delegatedTo, m.stake, m.slashable, c.sets.length, m.beyondSetBound);
     }
 
-    function _setExposure(
-        Walk memory w,
-        address op,
-        OperatorSet memory set,
-        uint256[] memory stake,
-        uint64[] memory maxMag
-    ) private view returns (uint256 e) {
-        for (uint256 s; s < stake.length; ++s) {
-            if (stake[s] == 0 || maxMag[s] == 0) continue;
-            uint64 mag = w.am.getAllocation(op, set, w.strategies[s]).currentMagnitude;
-            e += Math.mulDiv(stake[s], mag, maxMag[s], Math.Rounding.Ceil);
-        }
+    /// @dev Allowlist and allocation delay: what an operator must meet to get any new stake.
+    function _checkOperator(RiskRegistryStorage storage $, address operator) private view {
+        if (!$.allowed[operator]) revert OperatorNotAllowed(operator);
+        (bool isSet, uint32 delay) = $.allocationManager.getAllocationDelay(operator);
+        uint256 effective = isSet ? delay : 0;
+        uint256 minDelay = $.policy.minAllocationDelay;
+        if (effective < minDelay) revert AllocationDelayTooShort(operator, minDelay, effective);
     }
 
-    function _strategiesAndPrices(IVault vault)
-        private
-        view
-        returns (IStrategy[] memory strategies, uint256[] memory prices)
-    {
-        IAssetRegistry registry = IAssetRegistry(vault.assetRegistry());
-        address[] memory assets = registry.getAssets();
-        strategies = new IStrategy[](assets.length);
-        prices = new uint256[](assets.length);
-        for (uint256 i; i < assets.length; ++i) {
-            strategies[i] = IStrategy(registry.getAssetConfig(assets[i]).strategy);
-            prices[i] = registry.price(assets[i]);
-        }
-    }
-
-    function _stakeValues(IOperatorDelegator delegator, IStrategy[] memory strategies, uint256[] memory prices)
-        private
-        view
-        returns (uint256[] memory values)
-    {
-        address[] memory strategyAddrs = new address[](strategies.length);
-        for (uint256 i; i < strategies.length; ++i) strategyAddrs[i] = address(strategies[i]);
-        values = delegator.underlyingBalances(strategyAddrs);
-        // Valued as the vault values its assets (rounded down), so a stake equal to the whole TVL is within a 100%
-        // cap; the exposures derived from it round up.
-        for (uint256 i; i < values.length; ++i) values[i] = Math.mulDiv(values[i], prices[i], 1e18);
-    }
-
-    function _indexOfSet(Exposure[] memory list, OperatorSet memory set) private pure returns (uint256) {
-        for (uint256 i; i < list.length; ++i) {
-            if (list[i].avs == set.avs && list[i].id == set.id) return i;
-        }
-        return type(uint256).max;
-    }
-
-    function _indexOfAvs(Exposure[] memory list, uint256 count, address avs) private pure returns (uint256) {
-        for (uint256 i; i < count; ++i) {
-            if (list[i].avs == avs) return i;
-        }
-        return type(uint256).max;
+    /// @dev The supported assets and their strategies, and the EigenLayer contracts, for one measurement.
+    function _context(RiskRegistryStorage storage $) private view returns (ExposureLib.Context memory c) {
+        c.am = $.allocationManager;
+        c.dm = c.am.delegation();
+        c.maxSets = $.policy.maxOperatorSets;
+        c.registry = IAssetRegistry($.vault.assetRegistry());
+        c.assets = c.registry.getAssets();
+        c.strategies = new IStrategy[](c.assets.length);
+        c.prices = new uint256[](c.assets.length);
+        for (uint256 i; i < c.assets.length; ++i) c.strategies[i] = IStrategy(c.registry.getAssetConfig(c.assets[i]).strategy);
     }
 
     /// @dev Lower caps are tighter: a RISK_MANAGER may lower at once, raising needs ADMIN.
@@ -309,9 +400,13 @@ contract RiskRegistry is IRiskRegistry, AccessManagedUpgradeable, UUPSUpgradeabl
         return wanted;
     }
 
+    /// @dev A loosening needs ADMIN, held with an AccessManager execution delay of at least `minAdminDelay`: an
+    /// account granted ADMIN without (or with a shorter) delay cannot loosen a limit at once.
     function _requireAdminToLoosen(bytes32 name, uint256 current, uint256 wanted) private view {
-        (bool isAdmin,) = IAccessManager(authority()).hasRole(Roles.ADMIN, msg.sender);
+        (bool isAdmin, uint32 executionDelay) = IAccessManager(authority()).hasRole(Roles.ADMIN, msg.sender);
         if (!isAdmin) revert LoosenRequiresAdmin(name, current, wanted);
+        uint256 minDelay = _s().policy.minAdminDelay;
+        if (executionDelay < minDelay) revert AdminDelayTooShort(minDelay, executionDelay);
     }
 
     function _checkBps(uint256 bps) private pure {

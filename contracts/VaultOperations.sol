@@ -13,6 +13,7 @@ import {IOperatorDelegator} from "./interfaces/IOperatorDelegator.sol";
 import {IDelegationManagerTypes} from "./interfaces/eigenlayer/IDelegationManager.sol";
 import {IRewardsCoordinatorTypes} from "./interfaces/eigenlayer/IRewardsCoordinator.sol";
 import {VaultCore} from "./VaultCore.sol";
+import {DelegatorLifecycle} from "./libraries/DelegatorLifecycle.sol";
 
 /// @title VaultOperations
 /// @notice The keeper's plumbing of the vault. Never used on its own: the vault delegatecalls it, so it runs on the
@@ -55,8 +56,10 @@ contract VaultOperations is IVaultOperations, VaultCore, AccessManagedUpgradeabl
         shares = IOperatorDelegator(delegator).restake(config.strategy, asset, sent);
         // The delegator's holding is what EigenLayer now says it is (its share rounding included).
         _refreshDelegatorAsset(delegator, asset, config.strategy, config.rebasing);
-        // Checked on the state after the move, so the check sees exactly what EigenLayer holds.
-        $.riskRegistry.checkAllocation(IOperatorDelegator(delegator).operator());
+        // Checked on the state after the move, so the check sees exactly what EigenLayer holds. A retired delegator
+        // gets no stake; the RiskRegistry checks the rest (delegation, operator policy, limits).
+        if (DelegatorLifecycle.isRetired(delegator)) revert RetiredDelegator(delegator);
+        $.riskRegistry.checkAllocation(delegator);
         emit Allocated(delegator, asset, sent, shares);
     }
 
@@ -158,5 +161,33 @@ contract VaultOperations is IVaultOperations, VaultCore, AccessManagedUpgradeabl
         (address[] memory assets, address[] memory strategies, bool[] memory rebasing) = _heldAssets();
         _refreshDelegator(delegator, assets, strategies, rebasing);
         _settle(_mark());
+    }
+
+    // ---- delegator lifecycle
+    // The work is in the DelegatorLifecycle library (its own deployment).
+
+    /// @inheritdoc IVaultOperations
+    function retireDelegator(address delegator) external restricted {
+        VaultStorage storage $ = _s();
+        DelegatorLifecycle.retire($.isDelegator, $.riskRegistry, delegator);
+    }
+
+    /// @inheritdoc IVaultOperations
+    function redelegateDelegator(address delegator, address newOperator) external restricted {
+        VaultStorage storage $ = _s();
+        DelegatorLifecycle.redelegate($.isDelegator, $.delegatorOf, $.riskRegistry, delegator, newOperator);
+    }
+
+    /// @inheritdoc IVaultOperations
+    function removeDelegator(address delegator) external restricted {
+        VaultStorage storage $ = _s();
+        DelegatorLifecycle.remove($.delegators, $.isDelegator, $.delegatorOf, $.riskRegistry, delegator);
+        // The list was reordered: a round in progress could skip a delegator, so it starts again.
+        $.refreshCursor = 0;
+    }
+
+    /// @inheritdoc IVaultOperations
+    function isRetired(address delegator) external view returns (bool) {
+        return DelegatorLifecycle.isRetired(delegator);
     }
 }

@@ -17,6 +17,8 @@ interface IOperatorDelegator {
     event WithdrawalQueued(bytes32 indexed withdrawalRoot, address indexed strategy, uint256 depositShares);
     event WithdrawalCompleted(bytes32 indexed withdrawalRoot, address indexed token, uint256 amount);
     event RewardsClaimed(address indexed recipient, uint32 rootIndex);
+    event Undelegated(address indexed operator, bytes32[] withdrawalRoots);
+    event Redelegated(address indexed oldOperator, address indexed newOperator);
 
     function initialize(address vault, address operator) external;
 
@@ -35,6 +37,17 @@ interface IOperatorDelegator {
 
     /// @notice Submits an EigenLayer rewards claim for this earner, paid to `recipient`. Only the vault.
     function claimRewards(IRewardsCoordinatorTypes.RewardsMerkleClaim calldata claim, address recipient) external;
+
+    /// @notice Undelegates from the operator, queueing withdrawals of everything held (one per strategy), unless
+    /// it is undelegated already (then none). Only the vault.
+    function undelegate() external returns (bytes32[] memory withdrawalRoots);
+
+    /// @notice Undelegates as `undelegate` does, then delegates to `newOperator` and records it. Only the vault.
+    /// Returns the former operator.
+    function redelegate(address newOperator) external returns (address oldOperator);
+
+    /// @notice Whether it holds nothing on EigenLayer: no deposit shares and no queued withdrawal.
+    function isEmpty() external view returns (bool);
 
     function vault() external view returns (address);
     function operator() external view returns (address);

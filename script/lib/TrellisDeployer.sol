@@ -164,12 +164,13 @@ library TrellisDeployer {
     }
 
     function _wireRoles(Deployment memory d) private {
-        bytes4[] memory keeper = new bytes4[](5);
+        bytes4[] memory keeper = new bytes4[](6);
         keeper[0] = Vault.sync.selector;
         keeper[1] = VaultOperations.allocate.selector;
         keeper[2] = VaultOperations.queueDelegatorWithdrawal.selector;
         keeper[3] = VaultOperations.completeDelegatorWithdrawal.selector;
         keeper[4] = VaultOperations.claimRewards.selector;
+        keeper[5] = VaultOperations.removeDelegator.selector;
         d.manager.setTargetFunctionRole(address(d.vault), keeper, Roles.KEEPER);
         // finalize, refresh and bookLoss are anyone's: they only act on what the books already say.
 
@@ -177,7 +178,7 @@ library TrellisDeployer {
         guardian[0] = Vault.pause.selector;
         d.manager.setTargetFunctionRole(address(d.vault), guardian, Roles.GUARDIAN);
 
-        bytes4[] memory risk = new bytes4[](8);
+        bytes4[] memory risk = new bytes4[](12);
         risk[0] = RiskRegistry.setOperatorAllowed.selector;
         risk[1] = RiskRegistry.setOperatorCap.selector;
         risk[2] = RiskRegistry.setDefaultAvsCap.selector;
@@ -186,7 +187,16 @@ library TrellisDeployer {
         risk[5] = RiskRegistry.setMinBuffer.selector;
         risk[6] = RiskRegistry.setAvsCap.selector;
         risk[7] = RiskRegistry.setOperatorSetCap.selector;
+        risk[8] = RiskRegistry.setMinAllocationDelay.selector;
+        risk[9] = RiskRegistry.setMaxOperatorSets.selector;
+        risk[10] = RiskRegistry.setMinAdminDelay.selector;
+        risk[11] = RiskRegistry.setRedistributionAllowed.selector;
         d.manager.setTargetFunctionRole(address(d.riskRegistry), risk, Roles.RISK_MANAGER);
-        // Everything else (unpause, addOperatorDelegator, assets, sync parameters, upgrades) stays ADMIN only.
+        // Retiring a delegator only takes stake away: a tightening, at once. Re-delegating stays ADMIN.
+        bytes4[] memory vaultRisk = new bytes4[](1);
+        vaultRisk[0] = VaultOperations.retireDelegator.selector;
+        d.manager.setTargetFunctionRole(address(d.vault), vaultRisk, Roles.RISK_MANAGER);
+        // Everything else (unpause, addOperatorDelegator, redelegateDelegator, assets, rate and exit parameters,
+        // entries, upgrades) stays ADMIN only.
     }
 }

@@ -1,6 +1,6 @@
 import type { Address, Hex } from "viem";
 import { describe, expect, it } from "vitest";
-import { pickWithdrawals, withdrawalShortfalls } from "./decide.js";
+import { pickWithdrawals, removableDelegators, strandedDelegators, withdrawalShortfalls } from "./decide.js";
 import type { KeeperState, QueuedWithdrawal } from "./readState.js";
 
 const addr = (n: number) => `0x${n.toString(16).padStart(40, "0")}` as Address;
@@ -14,6 +14,9 @@ function state(holdings: bigint[], queued: { delegator: number; amount: bigint }
     delegators: holdings.map((h, i) => ({
       address: addr(0x100 + i),
       operator: addr(0x200 + i),
+      delegatedTo: addr(0x200 + i),
+      retired: false,
+      cachedDelegatedTo: addr(0x200 + i),
       positions: [{ strategy: STRATEGY, asset: ASSET, depositShares: h, withdrawableShares: h, underlying: h }],
     })),
     queued: queued.map((q, i): QueuedWithdrawal => ({
@@ -52,5 +55,27 @@ describe("pickWithdrawals", () => {
     // The first withdrawal was queued, then the keeper died.
     const after = state([30n * E, 50n * E - a[1], 10n * E], [{ delegator: 1, amount: a[1] }], 70n * E, 5n * E);
     expect(picks(after)).toEqual([b]);
+  });
+});
+
+describe("strandedDelegators / removableDelegators", () => {
+  it("flags a forced undelegation (stale risk cache) and a retirement; removes a retired delegator only once empty", () => {
+    const st = state([10n * E, 20n * E, 0n], [{ delegator: 1, amount: 5n * E }], 0n, 0n);
+    const [d0, d1, d2] = st.delegators as [KeeperState["delegators"][0], KeeperState["delegators"][0], KeeperState["delegators"][0]];
+    expect(strandedDelegators(st)).toEqual([]);
+    // The operator undelegated d0: EigenLayer shows no operator, the RiskRegistry still the old one.
+    d0.delegatedTo = addr(0);
+    // d1 and d2 were retired (the vault undelegated them and refreshed their exposure).
+    d1.retired = true;
+    d1.delegatedTo = d1.cachedDelegatedTo = addr(0);
+    d2.retired = true;
+    d2.delegatedTo = d2.cachedDelegatedTo = addr(0);
+    expect(strandedDelegators(st).map((s) => [s.delegator, s.reason, s.staleExposure])).toEqual([
+      [d0.address, "forcedUndelegation", true],
+      [d1.address, "retired", false],
+      [d2.address, "retired", false],
+    ]);
+    // d1 still holds a position and a queued withdrawal; d2 holds nothing.
+    expect(removableDelegators(st)).toEqual([d2.address]);
   });
 });

@@ -109,3 +109,37 @@ export function shouldSync(state: KeeperState, minIntervalSeconds: number): bool
   if (state.measuredTotalAssets === state.totalAssets) return false;
   return state.timestamp - state.lastSyncTimestamp >= BigInt(minIntervalSeconds);
 }
+
+export type StrandedDelegator = {
+  delegator: Address;
+  operator: Address;
+  delegatedTo: Address;
+  reason: "forcedUndelegation" | "retired";
+  /** The RiskRegistry's cached exposure predates the change: the keeper refreshes it. */
+  staleExposure: boolean;
+};
+
+/**
+ * Delegators that must get no new stake: retired ones, and those EigenLayer no longer shows delegated to their
+ * operator (the operator undelegated Trellis: everything it held was queued, and phase 2 completes those
+ * withdrawals into idle once matured). The vault refuses an allocation to either; the keeper does not try.
+ */
+export function strandedDelegators(state: KeeperState): StrandedDelegator[] {
+  const same = (a: Address, b: Address) => a.toLowerCase() === b.toLowerCase();
+  return state.delegators
+    .filter((d) => d.retired || !same(d.delegatedTo, d.operator))
+    .map((d) => ({
+      delegator: d.address,
+      operator: d.operator,
+      delegatedTo: d.delegatedTo,
+      reason: d.retired ? ("retired" as const) : ("forcedUndelegation" as const),
+      staleExposure: !same(d.cachedDelegatedTo, d.delegatedTo),
+    }));
+}
+
+/** Retired delegators that hold nothing any more (no position, nothing queued): the keeper removes them. */
+export function removableDelegators(state: KeeperState): Address[] {
+  return state.delegators
+    .filter((d) => d.retired && d.positions.every((p) => p.depositShares === 0n) && !state.queued.some((q) => q.delegator === d.address))
+    .map((d) => d.address);
+}

@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { parseEventLogs, type Abi, type Hash } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
-import { strategyBaseAbi, vaultAbi, withdrawalQueueAbi } from "../abi/generated/index.js";
+import { riskRegistryAbi, strategyBaseAbi, vaultAbi, withdrawalQueueAbi } from "../abi/generated/index.js";
 import { describeError } from "../chain/errors.js";
 import type { Logger } from "../chain/log.js";
 import { sleep, StopError, withRetry, type RetryOptions } from "../chain/retry.js";
@@ -20,7 +20,9 @@ import {
   depositSharesFor,
   maturedWithdrawals,
   pickWithdrawals,
+  removableDelegators,
   shouldSync,
+  strandedDelegators,
   withdrawalShortfalls,
 } from "./decide.js";
 import { findRewardClaims } from "./rewards.js";
@@ -46,7 +48,15 @@ export type KeeperOptions = {
   signal?: AbortSignal | undefined;
 };
 
-export type ActionKind = "claimRewards" | "completeWithdrawal" | "sync" | "finalize" | "queueWithdrawal" | "allocate";
+export type ActionKind =
+  | "claimRewards"
+  | "completeWithdrawal"
+  | "refreshExposure"
+  | "removeDelegator"
+  | "sync"
+  | "finalize"
+  | "queueWithdrawal"
+  | "allocate";
 
 export type ActionRecord = {
   kind: ActionKind;
@@ -59,6 +69,8 @@ export type ActionRecord = {
 const EXPECTED_EVENT: Record<ActionKind, string> = {
   claimRewards: "RewardsClaimed",
   completeWithdrawal: "DelegatorWithdrawalCompleted",
+  refreshExposure: "ExposureRefreshed",
+  removeDelegator: "DelegatorRemoved",
   sync: "RateSynced",
   finalize: "WithdrawalFinalized",
   queueWithdrawal: "DelegatorWithdrawalQueued",
@@ -86,9 +98,9 @@ export async function runKeeperCycle(opts: KeeperOptions): Promise<CycleReport> 
     if (res.status === "confirmed" || res.status === "reverted") rec.hash = res.hash;
     if (res.status === "confirmed") {
       // Check the result: the event the action must emit, from the contract it must come from.
-      const events = parseEventLogs({ abi: [...vaultAbi, ...withdrawalQueueAbi] as Abi, logs: res.receipt.logs, strict: false });
+      const events = parseEventLogs({ abi: [...vaultAbi, ...withdrawalQueueAbi, ...riskRegistryAbi] as Abi, logs: res.receipt.logs, strict: false });
       const want = EXPECTED_EVENT[kind];
-      const from = (kind === "finalize" ? deployment.trellis.withdrawalQueue : vault).toLowerCase();
+      const from = (kind === "finalize" ? deployment.trellis.withdrawalQueue : kind === "refreshExposure" ? deployment.trellis.riskRegistry : vault).toLowerCase();
       const seen = events.filter((e) => e.eventName === want && e.address.toLowerCase() === from).length;
       details.events = seen;
       if (seen === 0) log.warn(`${kind} confirmed without its ${want} event`, { hash: res.hash });
@@ -140,6 +152,10 @@ export async function runKeeperCycle(opts: KeeperOptions): Promise<CycleReport> 
       amount: q.underlying[0],
     });
   }
+
+  // 2b. Delegators that get no new stake: forced undelegations and retirements.
+  state = await read();
+  await tendStrandedDelegators(state, { act, log, notes, deployment });
 
   // 3. Rate.
   state = await read();
@@ -200,11 +216,17 @@ export async function runKeeperCycle(opts: KeeperOptions): Promise<CycleReport> 
     }
     if (plan) {
       log.info("plan", { actions: plan.actions.length, reason: plan.reason, gainEth: plan.gainEth, costEth: plan.costEth });
+      const stranded = new Set(strandedDelegators(state).map((x) => x.delegator.toLowerCase()));
       for (const a of plan.actions) {
         const asset = assetOfStrategy(state, a.strategy);
         if (!asset) continue;
         if (a.type === "allocate") {
           if (a.assetAmount === 0n) continue;
+          if (stranded.has(a.delegator.toLowerCase())) {
+            // The vault would refuse it (DelegatorNotDelegated / DelegatorRetired): no stake is sent.
+            notes.push(`no stake sent to ${a.delegator}: undelegated from its operator or retired`);
+            continue;
+          }
           await act("allocate", vaultCall("allocate", [a.delegator, asset.asset, a.assetAmount]), {
             delegator: a.delegator,
             operator: a.operator,
@@ -233,6 +255,39 @@ export async function runKeeperCycle(opts: KeeperOptions): Promise<CycleReport> 
     }
   }
   return { blockNumber, actions, plan, notes };
+}
+
+type Act = (kind: ActionKind, call: ContractCall, details: Record<string, unknown>) => Promise<boolean>;
+
+/**
+ * A forced undelegation (the operator undelegated Trellis' delegator on EigenLayer) or a retirement: the
+ * delegator gets no new stake (the rebalance skips it, the vault would refuse it), its queued withdrawals are
+ * completed by phase 2 once matured, the RiskRegistry's cached exposure is refreshed if it predates the change,
+ * and a retired delegator that holds nothing any more is removed.
+ */
+async function tendStrandedDelegators(
+  state: KeeperState,
+  ctx: { act: Act; log: Logger; notes: string[]; deployment: Deployment },
+): Promise<void> {
+  for (const s of strandedDelegators(state)) {
+    if (s.reason === "forcedUndelegation") {
+      ctx.log.warn("forced undelegation detected: no new stake; its withdrawals are completed after EigenLayer's delay", {
+        delegator: s.delegator,
+        operator: s.operator,
+        delegatedTo: s.delegatedTo,
+      });
+      ctx.notes.push(`forced undelegation of ${s.delegator} (operator ${s.operator})`);
+    }
+    if (!s.staleExposure) continue;
+    await ctx.act(
+      "refreshExposure",
+      { address: ctx.deployment.trellis.riskRegistry, abi: riskRegistryAbi as Abi, functionName: "refresh", args: [s.delegator] },
+      { delegator: s.delegator, reason: s.reason },
+    );
+  }
+  for (const delegator of removableDelegators(state)) {
+    await ctx.act("removeDelegator", { address: ctx.deployment.trellis.vault, abi: vaultAbi as Abi, functionName: "removeDelegator", args: [delegator] }, { delegator });
+  }
 }
 
 async function planFromChain(opts: KeeperOptions, state: KeeperState): Promise<Plan> {

@@ -4,6 +4,7 @@ import {
   assetRegistryAbi,
   delegationManagerAbi,
   operatorDelegatorAbi,
+  riskRegistryAbi,
   strategyBaseAbi,
   vaultAbi,
   withdrawalQueueAbi,
@@ -40,7 +41,17 @@ export type QueuedWithdrawal = {
 };
 
 export type DelegatorPosition = { strategy: Address; asset: Address; depositShares: bigint; withdrawableShares: bigint; underlying: bigint };
-export type DelegatorState = { address: Address; operator: Address; positions: DelegatorPosition[] };
+export type DelegatorState = {
+  address: Address;
+  operator: Address;
+  /** EigenLayer's `delegatedTo`: differs from `operator` after a forced undelegation (zero address). */
+  delegatedTo: Address;
+  /** Governance retired it: it gets no more stake and is removed once empty. */
+  retired: boolean;
+  /** `delegatedTo` as the RiskRegistry's cached exposure last saw it. */
+  cachedDelegatedTo: Address;
+  positions: DelegatorPosition[];
+};
 
 /** A withdrawal request not finalized yet and what it needs in its asset to be finalized now. */
 export type PendingRequest = { id: bigint; asset: Address; shares: bigint; value: bigint; amount: bigint };
@@ -104,6 +115,11 @@ export async function readKeeperState(client: Client, params: ReadStateParameter
   const delegators: DelegatorState[] = await Promise.all(
     delegatorAddrs.map(async (address) => {
       const operator = await readAt<Address>(address, operatorDelegatorAbi, "operator");
+      const [delegatedTo, retired, exposure] = await Promise.all([
+        readAt<Address>(dm, delegationManagerAbi, "delegatedTo", [address]),
+        readAt<boolean>(vault, vaultAbi, "isRetired", [address]),
+        readAt<{ delegatedTo: Address }>(deployment.trellis.riskRegistry, riskRegistryAbi, "delegatorExposure", [address]),
+      ]);
       const [withdrawable, deposit] = await readAt<readonly [readonly bigint[], readonly bigint[]]>(
         dm, delegationManagerAbi, "getWithdrawableShares", [address, strategies],
       );
@@ -132,7 +148,7 @@ export async function readKeeperState(client: Client, params: ReadStateParameter
           completableBlock: BigInt(withdrawal.startBlock) + withdrawalDelayBlocks + 1n,
         });
       }
-      return { address, operator, positions };
+      return { address, operator, delegatedTo, retired, cachedDelegatedTo: exposure.delegatedTo, positions };
     }),
   );
   queued.sort((a, b) => (a.delegator === b.delegator ? Number(a.withdrawal.nonce - b.withdrawal.nonce) : a.delegator < b.delegator ? -1 : 1));

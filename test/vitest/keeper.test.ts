@@ -35,7 +35,7 @@ const networkFile = join(workDir, "network.json");
 const avsDataFile = join(projectRoot, "config", "avs-data", "devnet.json");
 // One plan moves as much as it wants, so a second plan has nothing to do and runs converge to one state.
 const engineParams = { turnoverBps: 10_000 };
-const SYNC = 2; // IVault.Action.Sync
+const SYNC = 2; // IVaultTypes.Action.Sync
 
 type Clients = ReturnType<typeof createChainClients>;
 let sim: Sim;

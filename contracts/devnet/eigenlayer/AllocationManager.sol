@@ -17,8 +17,9 @@ import {SlashingMath} from "./SlashingMath.sol";
 /// @title Devnet EigenLayer AllocationManager.
 /// @dev Real semantics for operator sets, registration, allocation delay, allocations with a pending
 /// diff and effect block, the deallocation queue, max/encumbered magnitudes and `slashOperator`
-/// (slashed magnitude = mulWadUp(current magnitude, wad)). Left out: AVS registrar callbacks,
-/// redistributing operator sets, slasher changes after creation, pausing and upgradeability.
+/// (slashed magnitude = mulWadUp(current magnitude, wad)), and redistributing operator sets as far as their
+/// creation and the views go (slashed stake is still burned here, never sent to the recipient). Left out: AVS
+/// registrar callbacks, slasher changes after creation, pausing and upgradeability.
 contract AllocationManager is IAllocationManager, IPermissionControllerMixin, ReentrancyGuard {
     using OperatorSetLib for OperatorSet;
     using SlashingMath for uint256;
@@ -46,6 +47,9 @@ contract AllocationManager is IAllocationManager, IPermissionControllerMixin, Re
         uint32 effectBlock;
     }
 
+    /// @dev Where slashed stake goes for a set that does not redistribute (the StrategyManager's burn address).
+    address internal constant DEFAULT_BURN_ADDRESS = 0x00000000000000000000000000000000000E16E4;
+
     IDelegationManager public immutable delegation;
     IPermissionController public immutable permissionController;
     /// @inheritdoc IAllocationManager
@@ -59,6 +63,7 @@ contract AllocationManager is IAllocationManager, IPermissionControllerMixin, Re
     mapping(bytes32 operatorSetKey => EnumerableSet.AddressSet) internal _operatorSetMembers;
     mapping(bytes32 operatorSetKey => address) internal _slashers;
     mapping(bytes32 operatorSetKey => uint256) internal _slashIds;
+    mapping(bytes32 operatorSetKey => address) internal _redistributionRecipients;
 
     mapping(address operator => EnumerableSet.Bytes32Set) internal _registeredSets;
     mapping(address operator => mapping(bytes32 operatorSetKey => RegistrationStatus)) internal _registrationStatus;
@@ -113,6 +118,34 @@ contract AllocationManager is IAllocationManager, IPermissionControllerMixin, Re
         require(_avsRegisteredMetadata[avs], NonexistentAVSMetadata());
         for (uint256 i = 0; i < params.length; ++i) {
             _createOperatorSet(avs, params[i].operatorSetId, params[i].strategies, params[i].slasher);
+        }
+    }
+
+    /// @inheritdoc IAllocationManager
+    function createRedistributingOperatorSets(
+        address avs,
+        CreateSetParams[] calldata params,
+        address[] calldata redistributionRecipients
+    ) external checkCanCall(avs) {
+        require(params.length == redistributionRecipients.length, InputArrayLengthMismatch());
+        require(_avsRegisteredMetadata[avs], NonexistentAVSMetadata());
+        for (uint256 i = 0; i < params.length; ++i) {
+            _createOperatorSet(avs, params[i].operatorSetId, params[i].strategies, avs);
+            _setRedistributionRecipient(OperatorSet(avs, params[i].operatorSetId), redistributionRecipients[i]);
+        }
+    }
+
+    /// @inheritdoc IAllocationManager
+    function createRedistributingOperatorSets(
+        address avs,
+        CreateSetParamsV2[] calldata params,
+        address[] calldata redistributionRecipients
+    ) external checkCanCall(avs) {
+        require(params.length == redistributionRecipients.length, InputArrayLengthMismatch());
+        require(_avsRegisteredMetadata[avs], NonexistentAVSMetadata());
+        for (uint256 i = 0; i < params.length; ++i) {
+            _createOperatorSet(avs, params[i].operatorSetId, params[i].strategies, params[i].slasher);
+            _setRedistributionRecipient(OperatorSet(avs, params[i].operatorSetId), redistributionRecipients[i]);
         }
     }
 
@@ -453,6 +486,32 @@ contract AllocationManager is IAllocationManager, IPermissionControllerMixin, Re
     }
 
     /// @inheritdoc IAllocationManager
+    function getRedistributionRecipient(OperatorSet memory operatorSet) public view returns (address) {
+        address recipient = _redistributionRecipients[operatorSet.key()];
+        return recipient == address(0) ? DEFAULT_BURN_ADDRESS : recipient;
+    }
+
+    /// @inheritdoc IAllocationManager
+    function isRedistributingOperatorSet(OperatorSet memory operatorSet) public view returns (bool) {
+        return getRedistributionRecipient(operatorSet) != DEFAULT_BURN_ADDRESS;
+    }
+
+    /// @inheritdoc IAllocationManager
+    /// @dev Registered and allocated sets both count, as in the real contract: a fresh registration's
+    /// allocation may still be pending, and a deregistered operator stays allocated (and slashable) a while.
+    function isOperatorRedistributable(address operator) external view returns (bool) {
+        OperatorSet[] memory registered = _decodeSets(_registeredSets[operator]);
+        for (uint256 i = 0; i < registered.length; ++i) {
+            if (isRedistributingOperatorSet(registered[i])) return true;
+        }
+        OperatorSet[] memory allocated = getAllocatedSets(operator);
+        for (uint256 i = 0; i < allocated.length; ++i) {
+            if (isRedistributingOperatorSet(allocated[i])) return true;
+        }
+        return false;
+    }
+
+    /// @inheritdoc IAllocationManager
     function getSlashCount(OperatorSet memory operatorSet) external view returns (uint256) {
         return _slashIds[operatorSet.key()];
     }
@@ -493,6 +552,13 @@ contract AllocationManager is IAllocationManager, IPermissionControllerMixin, Re
         }
         _slashers[operatorSet.key()] = slasher;
         emit SlasherUpdated(operatorSet, slasher, uint32(block.number));
+    }
+
+    function _setRedistributionRecipient(OperatorSet memory operatorSet, address recipient) internal {
+        require(recipient != address(0), InputAddressZero());
+        require(recipient != DEFAULT_BURN_ADDRESS, InvalidRedistributionRecipient());
+        _redistributionRecipients[operatorSet.key()] = recipient;
+        emit RedistributionAddressSet(operatorSet, recipient);
     }
 
     /// @dev Slashes one strategy's allocation; returns the share of max magnitude slashed and the

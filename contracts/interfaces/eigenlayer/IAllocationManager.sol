@@ -24,6 +24,7 @@ interface IAllocationManagerErrors {
     error StrategyNotInOperatorSet();
     error UninitializedAllocationDelay();
     error InputAddressZero();
+    error InvalidRedistributionRecipient();
 }
 
 interface IAllocationManagerTypes {
@@ -95,6 +96,7 @@ interface IAllocationManagerEvents is IAllocationManagerTypes {
     event SlasherUpdated(OperatorSet operatorSet, address slasher, uint32 effectBlock);
     event StrategyAddedToOperatorSet(OperatorSet operatorSet, IStrategy strategy);
     event StrategyRemovedFromOperatorSet(OperatorSet operatorSet, IStrategy strategy);
+    event RedistributionAddressSet(OperatorSet operatorSet, address redistributionRecipient);
 }
 
 /// @title EigenLayer's AllocationManager: operator sets, allocations of magnitude, and slashing.
@@ -112,6 +114,21 @@ interface IAllocationManager is IAllocationManagerErrors, IAllocationManagerEven
 
     /// @notice Creates operator sets for `avs`, each with its own slasher.
     function createOperatorSets(address avs, CreateSetParamsV2[] calldata params) external;
+
+    /// @notice Creates redistributing operator sets for `avs`, each slashable by `avs`: slashed stake goes to
+    /// `redistributionRecipients[i]` instead of being burned (ELIP-006).
+    function createRedistributingOperatorSets(
+        address avs,
+        CreateSetParams[] calldata params,
+        address[] calldata redistributionRecipients
+    ) external;
+
+    /// @notice Creates redistributing operator sets for `avs`, each with its own slasher.
+    function createRedistributingOperatorSets(
+        address avs,
+        CreateSetParamsV2[] calldata params,
+        address[] calldata redistributionRecipients
+    ) external;
 
     /// @notice Adds strategies to an existing operator set of `avs`.
     function addStrategiesToOperatorSet(address avs, uint32 operatorSetId, IStrategy[] calldata strategies) external;
@@ -223,6 +240,16 @@ interface IAllocationManager is IAllocationManagerErrors, IAllocationManagerEven
 
     /// @notice The address allowed to slash `operatorSet`.
     function getSlasher(OperatorSet memory operatorSet) external view returns (address);
+
+    /// @notice Where `operatorSet`'s slashed stake goes: its redistribution recipient, or EigenLayer's burn
+    /// address for a set that does not redistribute.
+    function getRedistributionRecipient(OperatorSet memory operatorSet) external view returns (address);
+
+    /// @notice Whether `operatorSet` redistributes slashed stake (its recipient is not the burn address).
+    function isRedistributingOperatorSet(OperatorSet memory operatorSet) external view returns (bool);
+
+    /// @notice Whether `operator` is slashable by any redistributing operator set.
+    function isOperatorRedistributable(address operator) external view returns (bool);
 
     /// @notice Number of slashes of `operatorSet` so far (the last slash id).
     function getSlashCount(OperatorSet memory operatorSet) external view returns (uint256);
