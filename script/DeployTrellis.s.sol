@@ -249,16 +249,15 @@ contract DeployTrellis is Script {
         vm.serializeAddress(o, "treasury", g.treasury);
         string memory actors = vm.serializeAddress(o, "safeOwners", new address[](0));
 
-        o = "deployment";
-        vm.serializeString(o, "network", network);
-        vm.serializeUint(o, "chainId", block.chainid);
-        vm.serializeString(o, "trellis", trellis);
-        vm.serializeString(o, "eigenlayer", eigenlayer);
-        vm.serializeString(o, "actors", actors);
-        vm.serializeString(o, "assets", _assetsJson(json));
-        vm.serializeString(o, "operators", _operatorsJson(d));
-        vm.serializeString(o, "avss", vm.keyExistsJson(json, ".avss") ? _avssJson(json) : "[]");
-        return vm.serializeString(o, "tokens", string.concat('{"osTokenVaultController":"', vm.toString(_osController(json)), '"}'));
+        string memory head = string.concat(
+            '{"network":"', network, '","chainId":', vm.toString(block.chainid), ',"trellis":', trellis
+        );
+        return string.concat(
+            head,
+            string.concat(',"eigenlayer":', eigenlayer, ',"actors":', actors, ',"assets":', _assetsJson(json)),
+            string.concat(',"operators":', _operatorsJson(d), ',"avss":', vm.keyExistsJson(json, ".avss[0]") ? _avssJson(json) : "[]"),
+            string.concat(',"tokens":{"osTokenVaultController":"', vm.toString(_osController(json)), '"}}')
+        );
     }
 
     function _assetsJson(string memory json) internal view returns (string memory s) {
