@@ -57,6 +57,9 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
     EigenLayerDevnet internal el;
     RewardsCoordinator internal rewards;
     IStrategy[] internal strategies;
+    /// @dev The listed assets, parallel arrays: symbol, token, adapter, strategy (`strategies`).
+    string[] internal symbols;
+    address[] internal listed;
     IPriceAdapter[] internal adapters;
     address[] internal operators;
     uint256[] internal operatorKeys;
@@ -83,10 +86,13 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
         t.rETH = new DevnetRETH(deployer, 1.1e18);
         t.osETH = new DevnetOsETH(deployer);
         t.osController = new DevnetOsTokenVaultController(deployer, IERC20(address(t.osETH)), 1.05e18, 0);
-        adapters.push(new StEthAdapter(IStETH(address(t.stETH))));
-        adapters.push(new WstEthAdapter(IWstETH(address(t.wstETH))));
-        adapters.push(new REthAdapter(IRETH(address(t.rETH))));
-        adapters.push(new OsEthAdapter(address(t.osETH), IOsTokenVaultController(address(t.osController))));
+        _list("stETH", address(t.stETH), new StEthAdapter(IStETH(address(t.stETH))));
+        // Mainnet's strategy set has no wstETH strategy; the devnet follows it when `wstETHStrategy` is false.
+        if (vm.parseJsonBool(json, ".wstETHStrategy")) {
+            _list("wstETH", address(t.wstETH), new WstEthAdapter(IWstETH(address(t.wstETH))));
+        }
+        _list("rETH", address(t.rETH), new REthAdapter(IRETH(address(t.rETH))));
+        _list("osETH", address(t.osETH), new OsEthAdapter(address(t.osETH), IOsTokenVaultController(address(t.osController))));
         vm.stopBroadcast();
     }
 
@@ -97,11 +103,8 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
             allocationConfigurationDelay: uint32(vm.parseJsonUint(json, ".eigenlayer.allocationConfigurationDelay"))
         });
         el = deployEigenLayerCore(deployerKey, params);
-        IERC20[] memory tokens = new IERC20[](4);
-        tokens[0] = IERC20(address(t.stETH));
-        tokens[1] = IERC20(address(t.wstETH));
-        tokens[2] = IERC20(address(t.rETH));
-        tokens[3] = IERC20(address(t.osETH));
+        IERC20[] memory tokens = new IERC20[](listed.length);
+        for (uint256 i; i < listed.length; ++i) tokens[i] = IERC20(listed[i]);
         strategies = deployEigenLayerStrategies(el, deployerKey, tokens);
 
         vm.startBroadcast(deployerKey);
@@ -177,10 +180,10 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
         uint128 cap = uint128(vm.parseJsonUint(json, ".assets.depositCap"));
         uint128 minDeposit = uint128(vm.parseJsonUint(json, ".assets.minDeposit"));
         // Price bounds: stETH is 1:1; the others between 1 and 2 ETH per unit.
-        _addAsset(address(t.stETH), 0, 0.99e18, 1.01e18, cap, minDeposit, true);
-        _addAsset(address(t.wstETH), 1, 1e18, 2e18, cap, minDeposit, false);
-        _addAsset(address(t.rETH), 2, 1e18, 2e18, cap, minDeposit, false);
-        _addAsset(address(t.osETH), 3, 1e18, 2e18, cap, minDeposit, false);
+        for (uint256 i; i < listed.length; ++i) {
+            bool isStETH = listed[i] == address(t.stETH);
+            _addAsset(listed[i], i, isStETH ? 0.99e18 : 1e18, isStETH ? 1.01e18 : 2e18, cap, minDeposit, isStETH);
+        }
         for (uint256 i; i < operators.length; ++i) {
             d.riskRegistry.setOperatorAllowed(operators[i], true);
             d.vault.addOperatorDelegator(operators[i]);
@@ -194,6 +197,12 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
         d.manager.revokeRole(Roles.RISK_MANAGER, deployer);
         TrellisDeployer.handOver(d, deployer, address(gov.timelock));
         vm.stopBroadcast();
+    }
+
+    function _list(string memory symbol, address token, IPriceAdapter adapter) internal {
+        symbols.push(symbol);
+        listed.push(token);
+        adapters.push(adapter);
     }
 
     function _addAsset(
@@ -282,17 +291,15 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
     }
 
     function _assetsJson() internal view returns (string memory s) {
-        string[4] memory symbols = ["stETH", "wstETH", "rETH", "osETH"];
-        address[4] memory tokens = [address(t.stETH), address(t.wstETH), address(t.rETH), address(t.osETH)];
         s = "[";
-        for (uint256 i; i < 4; ++i) {
+        for (uint256 i; i < listed.length; ++i) {
             s = string.concat(
                 s,
                 i == 0 ? "" : ",",
                 '{"symbol":"',
                 symbols[i],
                 '",',
-                _kv("token", tokens[i]),
+                _kv("token", listed[i]),
                 ",",
                 _kv("strategy", address(strategies[i])),
                 ",",
@@ -365,6 +372,8 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
     }
 
     function _tokensJson() internal view returns (string memory) {
-        return string.concat("{", _kv("osTokenVaultController", address(t.osController)), "}");
+        return string.concat(
+            "{", _kv("osTokenVaultController", address(t.osController)), ",", _kv("wstETH", address(t.wstETH)), "}"
+        );
     }
 }
