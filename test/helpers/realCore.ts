@@ -16,7 +16,8 @@ import { readDeployment, type Deployment } from "../../src/devnet/deployment.js"
 
 const run = promisify(execFile);
 
-export const REAL_CORE_DIR = resolve(projectRoot, "..", "shared", "eigenlayer", "anvil");
+/** ../shared/eigenlayer/anvil, or TRELLIS_REAL_CORE_DIR (e.g. to see the skip: point it at a missing folder). */
+export const REAL_CORE_DIR = resolve(process.env.TRELLIS_REAL_CORE_DIR ?? join(projectRoot, "..", "shared", "eigenlayer", "anvil"));
 export const REAL_CORE_STATE = join(REAL_CORE_DIR, "eigenlayer-core.state.json");
 /** True when ../shared holds the real core; the real-EigenLayer suites skip (one line) only when it does not. */
 export const haveRealCore = existsSync(REAL_CORE_STATE) && existsSync(join(REAL_CORE_DIR, "addresses.json"));

@@ -148,7 +148,7 @@ export function lifecycleScenario(backend: ScenarioBackend): void {
       const assetsBefore = await totalAssets();
       expect(await measured()).toBe(assetsBefore);
       const wad = parseEther("0.5");
-      await sim.tx(devnetAccount(d.avss[avsI]!.keyIndex), d.eigenlayer.allocationManager, allocationManagerAbi as Abi, "slashOperator", [
+      await sim.tx(devnetAccount(d.avss[avsI]!.keyIndex!), d.eigenlayer.allocationManager, allocationManagerAbi as Abi, "slashOperator", [
         set.avs,
         { operator: victim.operator, operatorSetId: set.id, strategies: [stETH.strategy], wadsToSlash: [wad], description: "scenario slash" },
       ]);
@@ -233,7 +233,7 @@ export function lifecycleScenario(backend: ScenarioBackend): void {
       const before = await measured();
       const idleBefore = new Map(st.idle);
       const inFlight = new Map(victim.positions.map((p) => [p.asset, p.underlying]));
-      await sim.tx(devnetAccount(op.keyIndex), d.eigenlayer.delegationManager, delegationManagerAbi as Abi, "undelegate", [victim.address]);
+      await sim.tx(devnetAccount(op.keyIndex!), d.eigenlayer.delegationManager, delegationManagerAbi as Abi, "undelegate", [victim.address]);
       expect(await read<boolean>(d.eigenlayer.delegationManager, delegationManagerAbi as Abi, "isDelegated", [victim.address])).toBe(false);
       // Queued withdrawals still count (and stay slashable): the undelegation itself moves nothing.
       expect(await measured()).toBe(before);

@@ -43,7 +43,7 @@ if (!haveRealCore) {
     // strategies in ascending order); the rewards updater then posts a root that distributes them.
     fundRewards: async (sim, { avsIndex, token, amount }) => {
       const d = real.core.deployment;
-      const avs = devnetAccount(d.avss[avsIndex]!.keyIndex);
+      const avs = devnetAccount(d.avss[avsIndex]!.keyIndex!);
       await sim.tx(sim.deployer, token, devnetRETHAbi as Abi, "mint", [avs.address, amount]);
       await sim.tx(avs, token, devnetRETHAbi as Abi, "approve", [d.eigenlayer.rewardsCoordinator, maxUint256]);
       const interval = Number(await sim.read<number>(d.eigenlayer.rewardsCoordinator, realRewardsAbi, "CALCULATION_INTERVAL_SECONDS"));
