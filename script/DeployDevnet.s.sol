@@ -58,14 +58,18 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
     EigenLayerDevnet internal el;
     RewardsCoordinator internal rewards;
     IStrategy[] internal strategies;
-    IStrategy[] internal heldStrategies;
+    /// @dev The listed assets, parallel arrays: symbol, token, adapter, strategy (`strategies`).
+    string[] internal symbols;
+    address[] internal listed;
+    /// @dev Each listed asset's ERC-7575/7540 entry, and the wstETH entry (deposit only).
+    address[] internal entries;
+    address internal wstETHEntry;
+    DevnetPriceFeed internal marketFeed;
     IPriceAdapter[] internal adapters;
     address[] internal operators;
     uint256[] internal operatorKeys;
     address[] internal avss;
     TrellisDeployer.Deployment internal d;
-    address[4] internal entries;
-    DevnetPriceFeed internal marketFeed;
     GovernanceDeployer.Governance internal gov;
 
     function run() external {
@@ -87,10 +91,10 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
         t.rETH = new DevnetRETH(deployer, 1.1e18);
         t.osETH = new DevnetOsETH(deployer);
         t.osController = new DevnetOsTokenVaultController(deployer, IERC20(address(t.osETH)), 1.05e18, 0);
-        adapters.push(new StEthAdapter(IStETH(address(t.stETH))));
-        adapters.push(new WstEthAdapter(IWstETH(address(t.wstETH))));
-        adapters.push(new REthAdapter(IRETH(address(t.rETH))));
-        adapters.push(new OsEthAdapter(address(t.osETH), IOsTokenVaultController(address(t.osController))));
+        _list("stETH", address(t.stETH), new StEthAdapter(IStETH(address(t.stETH))));
+        // Mainnet's strategy set: no wstETH strategy. wstETH is a wrapper: deposits are unwrapped and held as stETH.
+        _list("rETH", address(t.rETH), new REthAdapter(IRETH(address(t.rETH))));
+        _list("osETH", address(t.osETH), new OsEthAdapter(address(t.osETH), IOsTokenVaultController(address(t.osController))));
         vm.stopBroadcast();
     }
 
@@ -101,18 +105,9 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
             allocationConfigurationDelay: uint32(vm.parseJsonUint(json, ".eigenlayer.allocationConfigurationDelay"))
         });
         el = deployEigenLayerCore(deployerKey, params);
-        // Mainnet's strategy set: stETH, rETH, osETH. wstETH has no strategy: deposits are unwrapped to stETH.
-        IERC20[] memory tokens = new IERC20[](3);
-        tokens[0] = IERC20(address(t.stETH));
-        tokens[1] = IERC20(address(t.rETH));
-        tokens[2] = IERC20(address(t.osETH));
-        heldStrategies = deployEigenLayerStrategies(el, deployerKey, tokens);
-        IStrategy[] memory held = heldStrategies;
-        // Indexed like the token list (stETH, wstETH, rETH, osETH): wstETH's entry is zero.
-        strategies = new IStrategy[](4);
-        strategies[0] = held[0];
-        strategies[2] = held[1];
-        strategies[3] = held[2];
+        IERC20[] memory tokens = new IERC20[](listed.length);
+        for (uint256 i; i < listed.length; ++i) tokens[i] = IERC20(listed[i]);
+        strategies = deployEigenLayerStrategies(el, deployerKey, tokens);
 
         vm.startBroadcast(deployerKey);
         rewards = new RewardsCoordinator(
@@ -136,7 +131,7 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
         for (uint256 a; a < setsPerAvs.length; ++a) {
             uint256 avsKey = vm.deriveKey(mnemonic, uint32(30 + a));
             _elFund(deployerKey, vm.addr(avsKey));
-            avss.push(createEigenLayerAVS(el, avsKey, uint32(setsPerAvs[a]), heldStrategies));
+            avss.push(createEigenLayerAVS(el, avsKey, uint32(setsPerAvs[a]), strategies));
         }
 
         uint256[] memory op = vm.parseJsonUintArray(json, ".allocations.operator");
@@ -145,7 +140,7 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
         uint256[] memory bps = vm.parseJsonUintArray(json, ".allocations.magnitudeBps");
         for (uint256 i; i < op.length; ++i) {
             allocateAndRegisterEigenLayerOperator(
-                el, operatorKeys[op[i]], OperatorSet(avss[avs[i]], uint32(setId[i])), heldStrategies, uint64(bps[i] * 1e14)
+                el, operatorKeys[op[i]], OperatorSet(avss[avs[i]], uint32(setId[i])), strategies, uint64(bps[i] * 1e14)
             );
         }
     }
@@ -187,9 +182,10 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
         uint128 cap = uint128(vm.parseJsonUint(json, ".assets.depositCap"));
         uint128 minDeposit = uint128(vm.parseJsonUint(json, ".assets.minDeposit"));
         // Price bounds: stETH is 1:1; the others between 1 and 2 ETH per unit.
-        _addAsset(address(t.stETH), 0, 0.99e18, 1.01e18, cap, minDeposit, true);
-        _addAsset(address(t.rETH), 2, 1e18, 2e18, cap, minDeposit, false);
-        _addAsset(address(t.osETH), 3, 1e18, 2e18, cap, minDeposit, false);
+        for (uint256 i; i < listed.length; ++i) {
+            bool isStETH = listed[i] == address(t.stETH);
+            _addAsset(listed[i], i, isStETH ? 0.99e18 : 1e18, isStETH ? 1.01e18 : 2e18, cap, minDeposit, isStETH);
+        }
         d.assetRegistry.addWrapper(address(t.wstETH), address(t.stETH));
         // A stETH/ETH market feed the demo can move (Chainlink's is the model): deposits are priced at the lower
         // of Lido's rate and the market, and refused when they are more than 2% apart.
@@ -197,8 +193,8 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
         d.assetRegistry.setMarketGuard(
             address(t.stETH), IAssetRegistry.MarketGuard({feed: address(marketFeed), maxAge: 3650 days, maxDivergenceBps: 200})
         );
-        address[4] memory entryAssets = [address(t.stETH), address(t.wstETH), address(t.rETH), address(t.osETH)];
-        for (uint256 i; i < 4; ++i) entries[i] = address(TrellisDeployer.addEntry(d, entryAssets[i]));
+        for (uint256 i; i < listed.length; ++i) entries.push(address(TrellisDeployer.addEntry(d, listed[i])));
+        wstETHEntry = address(TrellisDeployer.addEntry(d, address(t.wstETH)));
         for (uint256 i; i < operators.length; ++i) {
             d.riskRegistry.setOperatorAllowed(operators[i], true);
             d.vault.addOperatorDelegator(operators[i]);
@@ -212,6 +208,12 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
         d.manager.revokeRole(Roles.RISK_MANAGER, deployer);
         TrellisDeployer.handOver(d, deployer, address(gov.timelock));
         vm.stopBroadcast();
+    }
+
+    function _list(string memory symbol, address token, IPriceAdapter adapter) internal {
+        symbols.push(symbol);
+        listed.push(token);
+        adapters.push(adapter);
     }
 
     function _addAsset(
@@ -301,17 +303,15 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
     }
 
     function _assetsJson() internal view returns (string memory s) {
-        string[4] memory symbols = ["stETH", "wstETH", "rETH", "osETH"];
-        address[4] memory tokens = [address(t.stETH), address(t.wstETH), address(t.rETH), address(t.osETH)];
         s = "[";
-        for (uint256 i; i < 4; ++i) {
+        for (uint256 i; i < listed.length; ++i) {
             s = string.concat(
                 s,
                 i == 0 ? "" : ",",
                 '{"symbol":"',
                 symbols[i],
                 '",',
-                _kv("token", tokens[i]),
+                _kv("token", listed[i]),
                 ",",
                 _kv("strategy", address(strategies[i])),
                 ",",
@@ -321,7 +321,19 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
                 "}"
             );
         }
-        s = string.concat(s, "]");
+        // wstETH: no strategy (held as stETH once unwrapped), a deposit-only entry.
+        s = string.concat(
+            s,
+            ',{"symbol":"wstETH",',
+            _kv("token", address(t.wstETH)),
+            ",",
+            _kv("strategy", address(0)),
+            ",",
+            _kv("adapter", address(0)),
+            ",",
+            _kv("entry", wstETHEntry),
+            ',"wraps":"stETH"}]'
+        );
     }
 
     function _operatorsJson() internal view returns (string memory s) {
@@ -386,6 +398,8 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
     }
 
     function _tokensJson() internal view returns (string memory) {
-        return string.concat("{", _kv("osTokenVaultController", address(t.osController)), "}");
+        return string.concat(
+            "{", _kv("osTokenVaultController", address(t.osController)), ",", _kv("wstETH", address(t.wstETH)), "}"
+        );
     }
 }

@@ -11,6 +11,7 @@ import {DelegationManager} from "../../contracts/devnet/eigenlayer/DelegationMan
 import {StrategyManager} from "../../contracts/devnet/eigenlayer/StrategyManager.sol";
 import {AllocationManager} from "../../contracts/devnet/eigenlayer/AllocationManager.sol";
 import {StrategyBase} from "../../contracts/devnet/eigenlayer/StrategyBase.sol";
+import {DevnetAVSRegistrar} from "../../contracts/devnet/eigenlayer/DevnetAVSRegistrar.sol";
 
 /// @notice Delays of the devnet EigenLayer core, in blocks.
 struct EigenLayerDevnetParams {
@@ -116,7 +117,7 @@ abstract contract EigenLayerDevnetDeployer is CommonBase {
     }
 
     /// @notice Makes the key's account an AVS with operator sets 0 .. `operatorSetCount`-1, each slashable in
-    /// every given strategy, slashed by the AVS itself.
+    /// every given strategy, slashed by the AVS itself, with a `DevnetAVSRegistrar` the AVS deploys.
     function createEigenLayerAVS(
         EigenLayerDevnet memory el,
         uint256 avsKey,
@@ -131,6 +132,8 @@ abstract contract EigenLayerDevnetDeployer is CommonBase {
         }
         _elStartActing(avsKey);
         el.allocationManager.updateAVSMetadataURI(avs, string.concat("https://devnet.trellis/avs/", vm.toString(avs)));
+        // As on the real core: the AllocationManager calls the AVS's registrar when operators join its sets.
+        el.allocationManager.setAVSRegistrar(avs, new DevnetAVSRegistrar(avs, address(el.allocationManager)));
         el.allocationManager.createOperatorSets(avs, sets);
         _elStopActing();
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
+import {Vm, VmSafe} from "forge-std/Vm.sol";
 import {AccessManager} from "@openzeppelin/contracts/access/manager/AccessManager.sol";
 import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 import {UpgradeableBeacon} from "@openzeppelin/contracts/proxy/beacon/UpgradeableBeacon.sol";
@@ -26,9 +27,13 @@ import {Roles} from "../../contracts/libraries/Roles.sol";
 
 /// @title TrellisDeployer
 /// @notice Deploys and wires Trellis behind one AccessManager. Used by the deploy script and by tests, so both
-/// run the same wiring. `deploy` leaves `admin` (the caller) as ADMIN; `handOver` then gives ADMIN to the
+/// run the same wiring. Every proxy is initialized in the transaction that deploys it. `deploy` leaves `admin` (the caller) as ADMIN; `handOver` then gives ADMIN to the
 /// timelock and drops the deployer.
 library TrellisDeployer {
+    /// @notice The vault proxy did not land at the address the token and the risk registry were given.
+    error VaultAddressMispredicted(address predicted, address actual);
+
+    Vm private constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
     struct EigenLayerCore {
         address strategyManager;
         address delegationManager;
@@ -63,50 +68,24 @@ library TrellisDeployer {
         IVaultTypes.SyncParams memory syncParams
     ) internal returns (Deployment memory d) {
         d.manager = new AccessManager(admin);
-        address authority = address(d.manager);
-
-        // The vault proxy first, uninitialized, so the token and the risk registry can name it.
-        d.vault = IVault(address(new ERC1967Proxy(address(new Vault(address(new VaultOperations()))), "")));
-        d.trETH = TrETH(
-            address(new ERC1967Proxy(address(new TrETH()), abi.encodeCall(TrETH.initialize, (authority, address(d.vault)))))
-        );
-        d.assetRegistry = AssetRegistry(
-            address(new ERC1967Proxy(address(new AssetRegistry()), abi.encodeCall(AssetRegistry.initialize, (authority))))
-        );
-        d.riskRegistry = RiskRegistry(
+        d.delegatorBeacon = new UpgradeableBeacon(
             address(
-                new ERC1967Proxy(
-                    address(new RiskRegistry()),
-                    abi.encodeCall(
-                        RiskRegistry.initialize,
-                        (authority, IVault(address(d.vault)), IAllocationManager(el.allocationManager), limits)
-                    )
+                new OperatorDelegator(
+                    IStrategyManager(el.strategyManager),
+                    IDelegationManager(el.delegationManager),
+                    IRewardsCoordinator(el.rewardsCoordinator)
                 )
-            )
+            ),
+            admin
         );
-        OperatorDelegator delegatorImpl = new OperatorDelegator(
-            IStrategyManager(el.strategyManager),
-            IDelegationManager(el.delegationManager),
-            IRewardsCoordinator(el.rewardsCoordinator)
-        );
-        d.delegatorBeacon = new UpgradeableBeacon(address(delegatorImpl), admin);
-        Vault(address(d.vault)).initialize(
-            authority,
-            ITrETH(address(d.trETH)),
-            IAssetRegistry(address(d.assetRegistry)),
-            IRiskRegistry(address(d.riskRegistry)),
-            address(d.delegatorBeacon),
-            actors.treasury,
-            syncParams
-        );
-
+        _deployCore(d, IAllocationManager(el.allocationManager), actors.treasury, limits, syncParams);
         d.withdrawalQueue = WithdrawalQueue(
             address(
                 new ERC1967Proxy(
                     address(new WithdrawalQueue()),
                     abi.encodeCall(
                         WithdrawalQueue.initialize,
-                        (authority, IVault(address(d.vault)), _eigenLayerDelay(el), defaultExitParams(_eigenLayerDelay(el)))
+                        (address(d.manager), IVault(address(d.vault)), _eigenLayerDelay(el), defaultExitParams(_eigenLayerDelay(el)))
                     )
                 )
             )
@@ -161,6 +140,70 @@ library TrellisDeployer {
         d.manager.revokeRole(Roles.GUARDIAN, oldAdmin);
         d.manager.revokeRole(Roles.RISK_MANAGER, oldAdmin);
         d.manager.renounceRole(Roles.ADMIN, oldAdmin);
+    }
+
+    /// @dev Every proxy is deployed and initialized in one transaction (ERC1967Proxy constructor data), so no
+    /// proxy is ever live uninitialized for someone else to initialize. The vault, the token and the risk
+    /// registry name each other: the vault's address is predicted from the creator's nonce, then checked.
+    function _deployCore(
+        Deployment memory d,
+        IAllocationManager allocationManager,
+        address treasury,
+        IRiskRegistry.Limits memory limits,
+        IVaultTypes.SyncParams memory syncParams
+    ) private {
+        address vaultImpl = address(new Vault(address(new VaultOperations())));
+        address trETHImpl = address(new TrETH());
+        address assetRegistryImpl = address(new AssetRegistry());
+        address riskRegistryImpl = address(new RiskRegistry());
+        (address creator, uint256 nonce) = _creatorAndNonce();
+        // Three creations come first: the token, the asset registry and the risk registry proxies.
+        address predictedVault = vm.computeCreateAddress(creator, nonce + 3);
+        address authority = address(d.manager);
+
+        d.trETH = TrETH(
+            address(new ERC1967Proxy(trETHImpl, abi.encodeCall(TrETH.initialize, (authority, predictedVault))))
+        );
+        d.assetRegistry = AssetRegistry(
+            address(new ERC1967Proxy(assetRegistryImpl, abi.encodeCall(AssetRegistry.initialize, (authority))))
+        );
+        d.riskRegistry = RiskRegistry(
+            address(
+                new ERC1967Proxy(
+                    riskRegistryImpl,
+                    abi.encodeCall(RiskRegistry.initialize, (authority, IVault(predictedVault), allocationManager, limits))
+                )
+            )
+        );
+        d.vault = IVault(address(new ERC1967Proxy(vaultImpl, _vaultInit(d, treasury, syncParams))));
+        require(address(d.vault) == predictedVault, VaultAddressMispredicted(predictedVault, address(d.vault)));
+    }
+
+    function _vaultInit(Deployment memory d, address treasury, IVaultTypes.SyncParams memory syncParams)
+        private
+        pure
+        returns (bytes memory)
+    {
+        return abi.encodeCall(
+            Vault.initialize,
+            (
+                address(d.manager),
+                ITrETH(address(d.trETH)),
+                IAssetRegistry(address(d.assetRegistry)),
+                IRiskRegistry(address(d.riskRegistry)),
+                address(d.delegatorBeacon),
+                treasury,
+                syncParams
+            )
+        );
+    }
+
+    /// @dev The account whose `new` creates the next contract, and its nonce: the broadcaster in a script, the
+    /// pranked address under a prank, else the calling contract (a test or the script contract itself).
+    function _creatorAndNonce() private returns (address creator, uint256 nonce) {
+        (VmSafe.CallerMode mode, address sender,) = vm.readCallers();
+        creator = mode == VmSafe.CallerMode.None ? address(this) : sender;
+        nonce = vm.getNonce(creator);
     }
 
     function _wireRoles(Deployment memory d) private {

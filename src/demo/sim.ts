@@ -185,6 +185,7 @@ export function createSim(params: { publicClient: PublicClient<Transport, Chain>
     /** AVS `avsIndex` slashes `operator` in operator set `operatorSetId` by `wad` (1e18 = all) of every strategy. */
     async slash(p: { avsIndex: number; operatorSetId: number; operator: Address; wad: bigint; description: string }): Promise<Hash> {
       const avs = d.avss[p.avsIndex]!;
+      if (avs.keyIndex === undefined) throw new Error(`AVS ${avs.address} has no devnet key in this deployment`);
       const account = devnetAccount(avs.keyIndex);
       // EigenLayer wants strategies in ascending address order.
       const strategies = d.assets.map((a) => a.strategy).sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));

@@ -15,7 +15,16 @@ export const ANVIL_DEFAULT_KEYS = [
   "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
 ] as const;
 
-export type StartAnvilParameters = { port?: number; blockTime?: number; chainId?: number };
+export type StartAnvilParameters = {
+  port?: number;
+  blockTime?: number;
+  chainId?: number;
+  /**
+   * An anvil state file to start from (`--load-state`), e.g. the real EigenLayer core in
+   * ../shared/eigenlayer/anvil/. Such a chain keeps mainnet's rules: EIP-170's code size limit is enforced.
+   */
+  loadState?: string;
+};
 export type Anvil = { rpcUrl: string; port: number; stop: () => Promise<void> };
 
 /** Asks the OS for a free loopback port. */
@@ -40,8 +49,9 @@ process.once("exit", () => {
 /** Starts anvil (the npm binary) on a free loopback port and resolves once it answers RPC. */
 export async function startAnvil(params: StartAnvilParameters = {}): Promise<Anvil> {
   const port = params.port ?? (await freePort());
-  const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(params.chainId ?? 31337), "--silent",
-    "--code-size-limit", "100000", "--gas-limit", "100000000"];
+  const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(params.chainId ?? 31337), "--silent"];
+  if (params.loadState) args.push("--load-state", params.loadState);
+  else args.push("--code-size-limit", "100000", "--gas-limit", "100000000");
   if (params.blockTime) args.push("--block-time", String(params.blockTime));
   const child = spawn(anvilBin, args, { stdio: ["ignore", "ignore", "pipe"] });
   running.add(child);
@@ -57,7 +67,7 @@ export async function startAnvil(params: StartAnvilParameters = {}): Promise<Anv
       setTimeout(() => child.kill("SIGKILL"), 2_000).unref();
     });
   };
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + (params.loadState ? 60_000 : 20_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`anvil exited with code ${child.exitCode}: ${stderr.trim()}`);
     try {
@@ -72,7 +82,7 @@ export async function startAnvil(params: StartAnvilParameters = {}): Promise<Anv
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`anvil did not answer on ${rpcUrl} within 20 s`);
+      throw new Error(`anvil did not answer on ${rpcUrl} in time`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -1,7 +1,11 @@
 import { readFileSync } from "node:fs";
 import { getAddress, type Address } from "viem";
 
-/** Every address of a Trellis deployment, as written by script/DeployDevnet.s.sol to deployments/<network>.json. */
+/**
+ * Every address of a Trellis deployment, as written to deployments/<network>.json by script/DeployDevnet.s.sol
+ * (the devnet) or script/DeployTrellis.s.sol (any network with a real EigenLayer). `keyIndex` (the devnet
+ * mnemonic index of an operator or AVS) exists only where those keys are the devnet's public ones.
+ */
 export type Deployment = {
   network: string;
   chainId: number;
@@ -26,8 +30,8 @@ export type Deployment = {
     permissionController: Address;
   };
   assets: { symbol: string; token: Address; strategy: Address; adapter: Address }[];
-  operators: { address: Address; delegator: Address; keyIndex: number }[];
-  avss: { address: Address; operatorSetIds: number[]; keyIndex: number }[];
+  operators: { address: Address; delegator: Address; keyIndex?: number }[];
+  avss: { address: Address; operatorSetIds: number[]; keyIndex?: number }[];
   actors: { deployer: Address; keeper: Address; guardian: Address; treasury: Address; safeOwners: Address[] };
   tokens: { osTokenVaultController: Address };
 };

@@ -18,11 +18,13 @@ contract DeployTrellisTest is BaseTest {
             '","rewardsCoordinator":"', vm.toString(address(rewards)), '"},',
             '"assets":[',
             _asset("stETH", address(stETH), address(strategies[0]), ""), ",",
+            '{"symbol":"wstETH","kind":"wstETH","token":"', vm.toString(address(wstETH)), '"},',
             _asset("rETH", address(rETH), address(strategies[2]), ""), ",",
             _asset("osETH", address(osETH), address(strategies[3]), string.concat(',"osTokenVaultController":"', vm.toString(address(osController)), '"')),
             "],",
             '"limits":{"operatorCapBps":1500,"defaultAvsCapBps":2000,"defaultOperatorSetCapBps":1000,"totalSlashableCapBps":8000,"minBufferBps":300},',
-            '"sync":{"maxAprBps":1500,"feeBps":1000},"timelockDelaySeconds":172800}'
+            '"sync":{"maxAprBps":1500,"feeBps":1000},"timelockDelaySeconds":172800,',
+            '"operators":["', vm.toString(operators[0]), '","', vm.toString(operators[1]), '"]}'
         );
         DeployTrellis script = new DeployTrellis();
         address safe = makeAddr("safe");
@@ -32,7 +34,15 @@ contract DeployTrellisTest is BaseTest {
             address(script)
         );
 
-        assertEq(dep.assetRegistry.getAssets().length, 3);
+        assertEq(dep.assetRegistry.getAssets().length, 3, "stETH, rETH, osETH: wstETH is held as stETH");
+        // wstETH has no strategy: a wrapper of stETH, with a deposit-only entry.
+        assertEq(dep.assetRegistry.underlyingOf(address(wstETH)), address(stETH));
+        assertTrue(dep.vault.entryOf(address(wstETH)) != address(0));
+        assertTrue(dep.vault.entryOf(address(rETH)) != address(0));
+        // The configured operators are allowed and have a delegator, created before the hand-over.
+        assertEq(dep.vault.getDelegators().length, 2);
+        assertTrue(dep.riskRegistry.isOperatorAllowed(operators[1]));
+        assertTrue(dep.vault.delegatorOf(operators[1]) != address(0));
         assertTrue(dep.assetRegistry.getAssetConfig(address(stETH)).rebasing);
         assertEq(dep.assetRegistry.price(address(rETH)), 1.1e18);
         assertEq(dep.riskRegistry.limits().operatorCapBps, 1500);
@@ -49,6 +59,27 @@ contract DeployTrellisTest is BaseTest {
         IERC20(address(rETH)).approve(address(dep.vault), 1 ether);
         assertEq(dep.vault.deposit(address(rETH), 1 ether, 0, alice), 1.1 ether);
         vm.stopPrank();
+    }
+
+    function test_deployTrellis_refusesATokenThatIsNotTheStrategysUnderlying() public {
+        string memory json = string.concat(
+            '{"eigenlayer":{"strategyManager":"', vm.toString(address(el.strategyManager)),
+            '","delegationManager":"', vm.toString(address(el.delegationManager)),
+            '","allocationManager":"', vm.toString(address(el.allocationManager)),
+            '","rewardsCoordinator":"', vm.toString(address(rewards)), '"},',
+            '"assets":[', _asset("rETH", address(stETH), address(strategies[2]), ""), "],",
+            '"limits":{"operatorCapBps":1500,"defaultAvsCapBps":2000,"defaultOperatorSetCapBps":1000,"totalSlashableCapBps":8000,"minBufferBps":300},',
+            '"sync":{"maxAprBps":1500,"feeBps":1000},"timelockDelaySeconds":172800}'
+        );
+        DeployTrellis script = new DeployTrellis();
+        vm.expectRevert(
+            abi.encodeWithSelector(DeployTrellis.TokenNotStrategyUnderlying.selector, "rETH", address(stETH), address(rETH))
+        );
+        script.deploy(
+            json,
+            DeployTrellis.GovernanceAddresses({safe: makeAddr("safe"), keeper: keeper, guardian: guardian, treasury: treasury}),
+            address(script)
+        );
     }
 
     function _asset(string memory kind, address token, address strategy, string memory extra)

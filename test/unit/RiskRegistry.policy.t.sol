@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
+import {DevnetAVSRegistrar} from "../../contracts/devnet/eigenlayer/DevnetAVSRegistrar.sol";
 import {BaseTest} from "../BaseTest.sol";
 import {IRiskRegistry} from "../../contracts/interfaces/IRiskRegistry.sol";
 import {IAllocationManagerTypes, IAllocationManagerErrors} from "../../contracts/interfaces/eigenlayer/IAllocationManager.sol";
@@ -196,6 +197,7 @@ contract RiskRegistryPolicyTest is BaseTest {
         recipients[0] = recipient;
         vm.startPrank(avsR);
         el.allocationManager.updateAVSMetadataURI(avsR, "https://devnet.trellis/avs/redistributing");
+        el.allocationManager.setAVSRegistrar(avsR, new DevnetAVSRegistrar(avsR, address(el.allocationManager)));
         el.allocationManager.createRedistributingOperatorSets(avsR, p, recipients);
         vm.stopPrank();
     }

@@ -13,13 +13,15 @@ import {IPermissionController} from "../../interfaces/eigenlayer/IPermissionCont
 import {OperatorSet, OperatorSetLib} from "../../interfaces/eigenlayer/OperatorSetLib.sol";
 import {IPermissionControllerMixin} from "./IPermissionControllerMixin.sol";
 import {SlashingMath} from "./SlashingMath.sol";
+import {IAVSRegistrar} from "./IAVSRegistrar.sol";
 
 /// @title Devnet EigenLayer AllocationManager.
 /// @dev Real semantics for operator sets, registration, allocation delay, allocations with a pending
 /// diff and effect block, the deallocation queue, max/encumbered magnitudes and `slashOperator`
-/// (slashed magnitude = mulWadUp(current magnitude, wad)), and redistributing operator sets as far as their
-/// creation and the views go (slashed stake is still burned here, never sent to the recipient). Left out: AVS
-/// registrar callbacks, slasher changes after creation, pausing and upgradeability.
+/// (slashed magnitude = mulWadUp(current magnitude, wad)), the AVS registrar callbacks (registering for or
+/// leaving operator sets calls the AVS's registrar, or the AVS itself, as the real one does), and redistributing
+/// operator sets as far as their creation and the views go (slashed stake is still burned here, never sent to the
+/// recipient). Left out: slasher changes after creation, pausing and upgradeability.
 contract AllocationManager is IAllocationManager, IPermissionControllerMixin, ReentrancyGuard {
     using OperatorSetLib for OperatorSet;
     using SlashingMath for uint256;
@@ -58,6 +60,7 @@ contract AllocationManager is IAllocationManager, IPermissionControllerMixin, Re
     uint32 public immutable ALLOCATION_CONFIGURATION_DELAY;
 
     mapping(address avs => bool) internal _avsRegisteredMetadata;
+    mapping(address avs => IAVSRegistrar) internal _avsRegistrar;
     mapping(address avs => EnumerableSet.UintSet) internal _operatorSets;
     mapping(bytes32 operatorSetKey => EnumerableSet.AddressSet) internal _operatorSetStrategies;
     mapping(bytes32 operatorSetKey => EnumerableSet.AddressSet) internal _operatorSetMembers;
@@ -103,6 +106,19 @@ contract AllocationManager is IAllocationManager, IPermissionControllerMixin, Re
     function updateAVSMetadataURI(address avs, string calldata metadataURI) external checkCanCall(avs) {
         _avsRegisteredMetadata[avs] = true;
         emit AVSMetadataURIUpdated(avs, metadataURI);
+    }
+
+    /// @inheritdoc IAllocationManager
+    function setAVSRegistrar(address avs, IAVSRegistrar registrar) external checkCanCall(avs) {
+        require(registrar.supportsAVS(avs), InvalidAVSRegistrar());
+        _avsRegistrar[avs] = registrar;
+        emit AVSRegistrarSet(avs, getAVSRegistrar(avs));
+    }
+
+    /// @inheritdoc IAllocationManager
+    function getAVSRegistrar(address avs) public view returns (IAVSRegistrar) {
+        IAVSRegistrar registrar = _avsRegistrar[avs];
+        return address(registrar) == address(0) ? IAVSRegistrar(avs) : registrar;
     }
 
     /// @inheritdoc IAllocationManager
@@ -195,6 +211,8 @@ contract AllocationManager is IAllocationManager, IPermissionControllerMixin, Re
             emit OperatorAddedToOperatorSet(operator, operatorSet);
             _registrationStatus[operator][key].registered = true;
         }
+        // As the real one: the registrar (or the AVS itself) may refuse by reverting; an EOA AVS reverts here.
+        getAVSRegistrar(params.avs).registerOperator(operator, params.avs, params.operatorSetIds, params.data);
     }
 
     /// @inheritdoc IAllocationManager
@@ -211,6 +229,7 @@ contract AllocationManager is IAllocationManager, IPermissionControllerMixin, Re
             _registrationStatus[params.operator][key] =
                 RegistrationStatus({registered: false, slashableUntil: uint32(block.number) + DEALLOCATION_DELAY});
         }
+        getAVSRegistrar(params.avs).deregisterOperator(params.operator, params.avs, params.operatorSetIds);
     }
 
     /// @inheritdoc IAllocationManager

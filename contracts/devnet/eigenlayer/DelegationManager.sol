@@ -560,12 +560,10 @@ contract DelegationManager is IDelegationManager, IPermissionControllerMixin, Re
     {
         Checkpoints.Trace224 storage history = _cumulativeScaledSharesHistory[operator][strategy];
         uint256 current = history.latest();
-        // Queued at or before `block.number - delay - 1` means completable now, so no longer slashable. On a
-        // chain younger than that nothing has left the window yet (the real contract would underflow here;
-        // mainnet is never that young).
-        uint256 before = block.number > minWithdrawalDelayBlocks
-            ? history.upperLookup((block.number - minWithdrawalDelayBlocks - 1).toUint32())
-            : 0;
+        // Queued at or before `block.number - delay - 1` means completable now, so no longer slashable. As in
+        // the real contract, this underflows (Panic 0x11) on a chain no older than the delay, so slashing
+        // reverts there too: tests that pass here must not rely on slashing a young chain.
+        uint256 before = history.upperLookup((block.number - minWithdrawalDelayBlocks - 1).toUint32());
         return (current - before).scaleForBurning(prevMaxMagnitude, newMaxMagnitude);
     }
 

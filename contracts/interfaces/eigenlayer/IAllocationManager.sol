@@ -4,6 +4,7 @@ pragma solidity ^0.8.27;
 import {IStrategy} from "./IStrategy.sol";
 import {IDelegationManager} from "./IDelegationManager.sol";
 import {OperatorSet} from "./OperatorSetLib.sol";
+import {IAVSRegistrar} from "../../devnet/eigenlayer/IAVSRegistrar.sol";
 
 interface IAllocationManagerErrors {
     error InputArrayLengthMismatch();
@@ -25,6 +26,7 @@ interface IAllocationManagerErrors {
     error UninitializedAllocationDelay();
     error InputAddressZero();
     error InvalidRedistributionRecipient();
+    error InvalidAVSRegistrar();
 }
 
 interface IAllocationManagerTypes {
@@ -90,6 +92,7 @@ interface IAllocationManagerEvents is IAllocationManagerTypes {
         address operator, OperatorSet operatorSet, IStrategy[] strategies, uint256[] wadSlashed, string description
     );
     event AVSMetadataURIUpdated(address indexed avs, string metadataURI);
+    event AVSRegistrarSet(address avs, IAVSRegistrar registrar);
     event OperatorSetCreated(OperatorSet operatorSet);
     event OperatorAddedToOperatorSet(address indexed operator, OperatorSet operatorSet);
     event OperatorRemovedFromOperatorSet(address indexed operator, OperatorSet operatorSet);
@@ -108,6 +111,13 @@ interface IAllocationManagerEvents is IAllocationManagerTypes {
 interface IAllocationManager is IAllocationManagerErrors, IAllocationManagerEvents {
     /// @notice Sets the caller AVS's metadata URI; required once before it creates operator sets.
     function updateAVSMetadataURI(address avs, string calldata metadataURI) external;
+
+    /// @notice Sets the contract called when operators register for or deregister from `avs`'s operator sets.
+    /// @dev Reverts with `InvalidAVSRegistrar` unless `registrar.supportsAVS(avs)` is true.
+    function setAVSRegistrar(address avs, IAVSRegistrar registrar) external;
+
+    /// @notice The registrar of `avs`: the one set with `setAVSRegistrar`, or `avs` itself if none was set.
+    function getAVSRegistrar(address avs) external view returns (IAVSRegistrar);
 
     /// @notice Creates operator sets for `avs`, each slashable by `avs`.
     function createOperatorSets(address avs, CreateSetParams[] calldata params) external;

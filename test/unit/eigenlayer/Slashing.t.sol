@@ -252,6 +252,18 @@ contract SlashingTest is EigenLayerDevnetBase {
         assertEq(el.strategyManager.getBurnOrRedistributableCount(operatorSet, slashId), 0);
     }
 
+    /// @dev The real DelegationManager underflows looking up the queue window on a chain no older than the
+    /// withdrawal delay; the devnet does the same, so a test cannot pass here and fail on the real core.
+    function test_slash_revertsOnAChainYoungerThanTheWithdrawalDelay() public {
+        vm.roll(1);
+        _allocateAndRegister(WAD);
+        assertLe(block.number, MIN_WITHDRAWAL_DELAY);
+        vm.expectRevert(abi.encodeWithSignature("Panic(uint256)", 0x11));
+        _slash(0.5e18);
+        vm.roll(MIN_WITHDRAWAL_DELAY + 1);
+        _slash(0.5e18);
+    }
+
     function test_slash_reverts() public {
         _allocateAndRegister(WAD);
         IAllocationManagerTypes.SlashingParams memory params = IAllocationManagerTypes.SlashingParams({
