@@ -2,7 +2,8 @@
 // the verifier all read. Wei becomes ETH, magnitudes become fractions, everything is sorted so the
 // same input always gives the same instance.
 import { operatorSetKey } from "./avsData.js";
-import { SnapshotError } from "./errors.js";
+import { MissingAvsDataError, SnapshotError } from "./errors.js";
+import { buildTailScenarios, type TailScenario } from "./tailRisk.js";
 import {
   DEFAULT_ENGINE_PARAMS,
   type Address,
@@ -38,6 +39,8 @@ export interface Position {
   slashableFraction: number;
   /** Undiluted AVS reward APR of this stake: sum over sets of fraction x APR. */
   rewardApr: number;
+  /** Expected slashing loss per year per ETH of this stake: sum over sets of fraction x p x sev. */
+  slashingRate: number;
   /** May this position receive new stake (allowlisted operator)? */
   allowed: boolean;
 }
@@ -87,6 +90,12 @@ export interface Instance {
   sets: OperatorSetInfo[];
   avs: { address: Address; capEth: number; sets: number[] }[];
   clusters: { tag: string; sets: number[] }[];
+  /** Correlated slashing scenarios for the CVaR term (tailRisk.ts). */
+  scenarios: TailScenario[];
+  /** Operator sets missing from the AVS data file (modelled with the explicit defaults). */
+  missingSets: string[];
+  /** Stake Trellis may deploy in the steady state: active stake + buffer above the minimum, ETH. */
+  deployable: number;
   limits: {
     operatorCapEth: number;
     totalSlashableCapEth: number;
@@ -153,6 +162,9 @@ export function buildInstance(snapshot: Snapshot, avsData: AvsData, params: Engi
   const clusterTags = [...new Set(avsData.operatorSets.flatMap((s) => s.clusters))].sort(cmp);
   const clusterIndex = new Map(clusterTags.map((t, i) => [t, i]));
   const { gamma } = params;
+  const missingSets = sortedKeys.filter((k) => !dataByKey.has(k));
+  if (missingSets.length && (params.missingSets ?? DEFAULT_ENGINE_PARAMS.missingSets) === "error")
+    throw new MissingAvsDataError(missingSets);
   const sets: OperatorSetInfo[] = sortedKeys.map((key) => {
     const [avs, id] = key.split("/") as [Address, string];
     const data = dataByKey.get(key) ?? null;
@@ -265,6 +277,7 @@ export function buildInstance(snapshot: Snapshot, avsData: AvsData, params: Engi
         sets: fr,
         slashableFraction: total,
         rewardApr: fr.reduce((x, f) => x + f.fraction * sets[f.set]!.rewardApr, 0),
+        slashingRate: fr.reduce((x, f) => x + f.fraction * sets[f.set]!.slashingProbability * sets[f.set]!.slashingSeverity, 0),
         allowed: op.allowed,
       });
     });
@@ -284,9 +297,27 @@ export function buildInstance(snapshot: Snapshot, avsData: AvsData, params: Engi
     s.robustNow = s.others + trellisActive[k]! >= s.robustnessBound;
   });
 
+  const avs = avsAddrs.map((address) => ({
+    address,
+    capEth: bpsOf(avsCapOverride.get(address) ?? snapshot.limits.defaultAvsCapBps, tvl),
+    sets: sets.flatMap((s, i) => (s.avs === address ? [i] : [])),
+  }));
+  const clusters = clusterTags.map((tag, ti) => ({ tag, sets: sets.flatMap((s, i) => (s.clusters.includes(ti) ? [i] : [])) }));
+  const p = { ...DEFAULT_ENGINE_PARAMS, ...params };
+  const scenarios = buildTailScenarios(
+    sets,
+    avs,
+    clusters,
+    operators.map((o, oi) => ({ address: o.address, hasPositions: operatorPositions[oi]!.length > 0 })),
+    p,
+  );
+  const buffer = weiToEth(snapshot.vault.liquidBuffer);
+  const minBufferEth = bpsOf(snapshot.limits.minBufferBps, tvl);
+  const maturedSum = matured.reduce((a, b) => a + b, 0);
+  const deployable = positions.reduce((s, x) => s + x.active, 0) + Math.max(0, buffer + maturedSum - minBufferEth);
   return {
     tvl,
-    buffer: weiToEth(snapshot.vault.liquidBuffer),
+    buffer,
     idle,
     matured,
     maturedWithdrawals,
@@ -295,19 +326,18 @@ export function buildInstance(snapshot: Snapshot, avsData: AvsData, params: Engi
     operatorPositions,
     positions,
     sets,
-    avs: avsAddrs.map((address) => ({
-      address,
-      capEth: bpsOf(avsCapOverride.get(address) ?? snapshot.limits.defaultAvsCapBps, tvl),
-      sets: sets.flatMap((s, i) => (s.avs === address ? [i] : [])),
-    })),
-    clusters: clusterTags.map((tag, ti) => ({ tag, sets: sets.flatMap((s, i) => (s.clusters.includes(ti) ? [i] : [])) })),
+    avs,
+    clusters,
+    scenarios,
+    missingSets,
+    deployable,
     limits: {
       operatorCapEth: bpsOf(snapshot.limits.operatorCapBps, tvl),
       totalSlashableCapEth: bpsOf(snapshot.limits.totalSlashableCapBps, tvl),
-      minBufferEth: bpsOf(snapshot.limits.minBufferBps, tvl),
+      minBufferEth,
       scenarioLossEth: bpsOf(params.maxScenarioLossBps, tvl),
       turnoverEth: bpsOf(params.turnoverBps, tvl),
     },
-    params,
+    params: p,
   };
 }

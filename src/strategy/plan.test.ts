@@ -6,7 +6,8 @@ import { plan } from "./plan.js";
 
 const op = (i: number) => addr(0x0b, i);
 const dl = (i: number) => addr(0xde, i);
-const loose = { maxScenarioLossBps: 10_000, turnoverBps: 10_000 };
+// The planner's mechanics, without the tail-risk and diversification terms (tested apart).
+const loose = { maxScenarioLossBps: 10_000, turnoverBps: 10_000, cvarWeight: 0, diversificationPenalty: 0 };
 const sets = [
   { avs: 0, others: 1e5, apr: 0.005, p: 0.001, sev: 0.1, pfc: 10, theta: 0.5 },
   { avs: 1, others: 1e5, apr: 0.08, p: 0.001, sev: 0.1, pfc: 10, theta: 0.5 },
