@@ -74,10 +74,15 @@ export const LIMIT_FAMILIES: readonly LimitFamily[] = [
   "operatorPolicy",
 ];
 
+/** What a limit row concerns: moves of one operator, of positions allocated to some sets, of
+ *  one strategy, or every move. */
+export type RowScope = { operator: number } | { sets: number[] } | { strategy: number } | "all";
+
 interface Row {
   family: LimitFamily | "definition" | "reward" | "objective";
   /** A limit row's name, as `verify.ts` names the check (explanations). */
   name?: string | undefined;
+  scope?: RowScope | undefined;
   cols: number[];
   coefs: number[];
   sense: "<=" | ">=" | "=";
@@ -99,6 +104,7 @@ export interface LinearProgram {
   rowFamilies: Row["family"][];
   /** Name of each row ("" for definitions and reward cuts). */
   rowNames: string[];
+  rowScopes: RowScope[];
   /** Column of e_k (steady exposure of set k) and the reward columns r_k (dilution refinement). */
   exposureCol: (k: number) => number;
   rewardCols: { set: number; col: number }[];
@@ -174,9 +180,10 @@ export function buildLp(
   const numCols = sBase + glide.length;
 
   const rows: Row[] = [];
+  let scope: RowScope = "all";
   const add = (family: Row["family"], cols: number[], coefs: number[], sense: Row["sense"], rhs: number, name?: string) => {
     if (family !== "definition" && family !== "reward" && family !== "objective" && !on(family)) return;
-    rows.push({ family, cols, coefs, sense, rhs, name });
+    rows.push({ family, cols, coefs, sense, rhs, name, scope });
   };
   const ones = (m: number) => new Array<number>(m).fill(1);
   const neg = (m: number) => new Array<number>(m).fill(-1);
@@ -208,11 +215,13 @@ export function buildLp(
     add("definition", [Ls(si), ...idx.map(l)], [1, ...neg(idx.length)], "=", 0);
     add("definition", [D(si), ...idx.map(d)], [1, ...neg(idx.length)], "=", 0);
     const sym = inst.strategies[si]!.symbol;
+    scope = { strategy: si };
     add("liquidity", [U(si)], [1], "<=", inst.idle[si]! + inst.matured[si]!, `increaseNow ${sym}`);
     add("liquidity", [Ls(si), D(si)], [1, -1], "<=", 0, `redeposit ${sym}`);
   });
   const matured = inst.matured.reduce((a, b) => a + b, 0);
   const spare = inst.buffer + matured - limits.minBufferEth;
+  scope = "all";
   add("minBuffer", S.map(U), ones(nS), "<=", Math.max(0, spare), "buffer now");
   add("minBuffer", [...S.map(U), ...S.map(Ls), ...S.map(D)], [...ones(2 * nS), ...neg(nS)], "<=", spare, "buffer steady");
   add("turnover", [...S.map(U), ...S.map(D)], ones(2 * nS), "<=", limits.turnoverEth, "turnover");
@@ -233,6 +242,7 @@ export function buildLp(
   inst.operatorPositions.forEach((ps, o) => {
     if (!ps.length) return;
     const who = inst.operators[o]!.address;
+    scope = { operator: o };
     const a = ps.reduce((s, i) => s + P[i]!.active, 0);
     const cur = ps.reduce((s, i) => s + P[i]!.active + P[i]!.queued, 0);
     const steadyCols = [...ps.map(u), ...ps.map(l), ...ps.map(d)];
@@ -249,6 +259,7 @@ export function buildLp(
 
   // Per set, per AVS, per cluster, total (total slashable = sum_k e_k).
   const capRows = (family: LimitFamily, ks: number[], cap: number, name: string) => {
+    scope = ks.length === inst.sets.length ? "all" : { sets: ks };
     const now = ks.reduce((s, k) => s + inst.sets[k]!.trellisNow, 0);
     add(family, ks.map(e), ones(ks.length), "<=", cap, `${name} steady`);
     add(family, ks.map(g), ones(ks.length), "<=", Math.max(cap, now) - now, `${name} now`);
@@ -265,6 +276,7 @@ export function buildLp(
   // grow (other operators in the set may gain stake another one loses), and the glide path
   // shrinks it (soft: a shortfall s_k is charged glidePenalty per ETH).
   inst.sets.forEach((s, k) => {
+    scope = { sets: [k] };
     if (s.robustNow && s.robustnessBound > s.others)
       add("robustness", [e(k)], [1], ">=", s.robustnessBound - s.others, `set ${s.key} stays robust`);
     else if (!s.robustNow && !liftable.has(k) && setPositions[k]!.length)
@@ -294,6 +306,7 @@ export function buildLp(
     } else
       add("definition", [zBase + j, zetaCol, ...sc.setLoss.map(({ set }) => e(set))], [1, 1, ...sc.setLoss.map(({ coef }) => -coef)], ">=", 0);
   });
+  scope = "all";
   if (tail && params.cvarLimitBps < 10_000)
     add(
       "tailRisk",
@@ -398,6 +411,7 @@ export function buildLp(
     rowUpper,
     rowFamilies: kept.map((row) => row.family),
     rowNames: kept.map((row) => row.name ?? ""),
+    rowScopes: kept.map((row) => row.scope ?? "all"),
     exposureCol: e,
     rewardCols: [...rIndex].map(([set, col]) => ({ set, col })),
     starts,
@@ -680,6 +694,7 @@ function withCuts(inst: Instance, lp: LinearProgram, cuts: Cut[]): LinearProgram
     rowUpper,
     rowFamilies: [...lp.rowFamilies, ...extra.map(() => "reward" as const)],
     rowNames: [...lp.rowNames, ...extra.map(() => "")],
+    rowScopes: [...lp.rowScopes, ...extra.map(() => "all" as const)],
   };
 }
 
@@ -689,6 +704,7 @@ export interface BindingLimit {
   name: string;
   /** Objective gained (ETH over the horizon) per ETH the limit is relaxed (the row's dual). */
   valuePerEth: number;
+  scope: RowScope;
 }
 
 async function solveLp(
@@ -738,7 +754,7 @@ async function solveLp(
     const family = finalLp.rowFamilies[r]!;
     const dual = res.duals[r]!;
     if (Math.abs(dual) <= tol || family === "definition" || family === "reward" || family === "objective") continue;
-    binding.push({ family, name: finalLp.rowNames[r]!, valuePerEth: Math.abs(dual) });
+    binding.push({ family, name: finalLp.rowNames[r]!, valuePerEth: Math.abs(dual), scope: finalLp.rowScopes[r]! });
   }
   binding.sort((a, b) => b.valuePerEth - a.valuePerEth || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const lpSize = { ...finalLp, integerCols: lp.integerCols };
