@@ -15,7 +15,7 @@ import { generate, prng } from "../src/strategy/generate.js";
 import { buildInstance, type Instance } from "../src/strategy/model.js";
 import { loadHighs, optimizeInstance } from "../src/strategy/optimize.js";
 import { plan } from "../src/strategy/plan.js";
-import { evaluateObjective, expectedReward, setExposures, stateValue, steadyStake, zeroMoves, type Moves } from "../src/strategy/risk.js";
+import { evaluateObjective, expectedReward, netExposures, setExposures, stateValue, steadyStake, zeroMoves, type Moves } from "../src/strategy/risk.js";
 import { DEFAULT_ENGINE_PARAMS, type AvsData, type EngineParams, type Snapshot } from "../src/strategy/types.js";
 
 const emit = (name: string, value: number, unit: string) => console.log(JSON.stringify({ name, value, unit }));
@@ -60,7 +60,7 @@ const V1: Partial<EngineParams> = { cvarWeight: 0, diversificationPenalty: 0, un
 
 function score(inst: Instance, x: Float64Array) {
   const mc = simulateLosses(inst, x);
-  const reward = expectedReward(inst, setExposures(inst, x));
+  const reward = expectedReward(inst, netExposures(inst, x));
   return { yield: (reward - mc.meanLoss) / inst.tvl, es99: mc.es99 / inst.tvl, lossProb5pct: mc.lossProb5pct };
 }
 

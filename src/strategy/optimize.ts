@@ -105,7 +105,7 @@ export interface LinearProgram {
   /** Name of each row ("" for definitions and reward cuts). */
   rowNames: string[];
   rowScopes: RowScope[];
-  /** Column of e_k (steady exposure of set k) and the reward columns r_k (dilution refinement). */
+  /** Column of n_k (net exposure of set k, paying depositors) and the reward columns r_k. */
   exposureCol: (k: number) => number;
   rewardCols: { set: number; col: number }[];
   starts: Int32Array;
@@ -151,8 +151,8 @@ export function buildLp(
   const bBase = rBase + rewardSets.length;
 
   // Positions allocated to each set, and each set's steady exposure with no move.
-  const setPositions: { i: number; f: number }[][] = inst.sets.map(() => []);
-  P.forEach((p, i) => p.sets.forEach((s) => setPositions[s.set]!.push({ i, f: s.fraction })));
+  const setPositions: { i: number; f: number; net: number }[][] = inst.sets.map(() => []);
+  P.forEach((p, i) => p.sets.forEach((s) => setPositions[s.set]!.push({ i, f: s.fraction, net: s.net })));
   const e0 = inst.sets.map((_, k) => setPositions[k]!.reduce((sum, { i, f }) => sum + f * P[i]!.active, 0));
 
   // "bootstrap" robustness: sets below their bound that Trellis could lift get a binary; the
@@ -177,7 +177,12 @@ export function buildLp(
   const tBase = zBase + scenarios.length;
   const glide = on("robustness") && params.glideBps > 0 ? [...glideTargets(inst)] : [];
   const sBase = tBase + divOps.length;
-  const numCols = sBase + glide.length;
+  // Net exposure n_k (the part that pays depositors) of every set with a reward.
+  const paying = inst.sets.flatMap((s, k) => (s.rewardApr > 0 ? [k] : []));
+  const nBase = sBase + glide.length;
+  const nIndex = new Map(paying.map((k, j) => [k, nBase + j]));
+  const en = (k: number) => nIndex.get(k)!;
+  const numCols = nBase + paying.length;
 
   const rows: Row[] = [];
   let scope: RowScope = "all";
@@ -203,7 +208,12 @@ export function buildLp(
     colLower[bIndex.get(k)!] = 0;
     colUpper[bIndex.get(k)!] = 1;
   }
-  for (let j = zetaCol; j < numCols; j++) colLower[j] = 0;
+  for (let j = zetaCol; j < nBase; j++) colLower[j] = 0;
+  // Operator policy: an operator whose allocation delay is below the minimum gets no new stake.
+  if (on("operatorPolicy"))
+    P.forEach((p, i) => {
+      if (p.policyBlocked) colUpper[u(i)] = colUpper[l(i)] = 0;
+    });
 
   // Liquidity and buffer, on per-strategy sums (U_s, L_s, D_s) to keep the dense rows short.
   const byStrategy: number[][] = inst.strategies.map(() => []);
@@ -235,6 +245,13 @@ export function buildLp(
     add("definition", cols, coefs, "=", e0[k]!);
     add("definition", [g(k), ...sp.map(({ i }) => u(i))], [1, ...sp.map(({ f }) => -f)], "=", 0);
   });
+  for (const k of paying) {
+    const sp = setPositions[k]!;
+    const cols = [en(k)];
+    const coefs = [1];
+    for (const { i, net } of sp) cols.push(u(i), l(i), d(i)), coefs.push(-net, -net, net);
+    add("definition", cols, coefs, "=", sp.reduce((sum, { i, net }) => sum + net * P[i]!.active, 0));
+  }
 
   // Per operator: cap, and compromise loss when the cap does not imply it.
   const opCap = limits.operatorCapEth;
@@ -258,11 +275,26 @@ export function buildLp(
   });
 
   // Per set, per AVS, per cluster, total (total slashable = sum_k e_k).
+  // Worst case: positions whose operator can still allocate before Trellis could leave add
+  // reachable_i x_i to every group of sets they are allocated to (risk.ts reachableExtra).
+  const reaching = P.flatMap((p, i) => (p.reachable > 0 ? [i] : []));
   const capRows = (family: LimitFamily, ks: number[], cap: number, name: string) => {
     scope = ks.length === inst.sets.length ? "all" : { sets: ks };
-    const now = ks.reduce((s, k) => s + inst.sets[k]!.trellisNow, 0);
-    add(family, ks.map(e), ones(ks.length), "<=", cap, `${name} steady`);
-    add(family, ks.map(g), ones(ks.length), "<=", Math.max(cap, now) - now, `${name} now`);
+    const inGroup = new Set(ks);
+    const rs = reaching.filter((i) => ks.length === inst.sets.length || P[i]!.sets.some((f) => inGroup.has(f.set)));
+    const phi = rs.map((i) => P[i]!.reachable);
+    const extraSteady = rs.reduce((acc, i) => acc + P[i]!.reachable * P[i]!.active, 0);
+    const extraNow = rs.reduce((acc, i) => acc + P[i]!.reachable * (P[i]!.active + P[i]!.queued), 0);
+    const now = ks.reduce((s, k) => s + inst.sets[k]!.trellisNow, 0) + extraNow;
+    add(
+      family,
+      [...ks.map(e), ...rs.map(u), ...rs.map(l), ...rs.map(d)],
+      [...ones(ks.length), ...phi, ...phi, ...phi.map((x) => -x)],
+      "<=",
+      cap - extraSteady,
+      `${name} steady`,
+    );
+    add(family, [...ks.map(g), ...rs.map(u)], [...ones(ks.length), ...phi], "<=", Math.max(cap, now) - now, `${name} now`);
   };
   inst.sets.forEach((s, k) => capRows("operatorSetCap", [k], s.capEth, `set ${s.key}`));
   inst.avs.forEach((a) => {
@@ -282,6 +314,13 @@ export function buildLp(
     else if (!s.robustNow && !liftable.has(k) && setPositions[k]!.length)
       add("robustness", [e(k)], [1], "<=", e0[k]!, `set ${s.key} below bound: no growth`);
   });
+  // Operator policy: a redistributing set's exposure does not grow unless allowed.
+  if (!params.allowRedistributingSets)
+    inst.sets.forEach((s, k) => {
+      scope = { sets: [k] };
+      if (s.redistributing && setPositions[k]!.length)
+        add("operatorPolicy", [e(k)], [1], "<=", e0[k]!, `set ${s.key} redistributing: no growth`);
+    });
   glide.forEach(([k, target], j) => add("objective", [e(k), sBase + j], [1, -1], "<=", target, `set ${inst.sets[k]!.key} glide path`));
   // "bootstrap": below the bound, either no new stake (b = 0) or robust after the plan (b = 1).
   for (const k of binarySets) {
@@ -330,7 +369,8 @@ export function buildLp(
   const delay = params.withdrawalDelayDays / 365;
   const cost = new Float64Array(numCols);
   inst.sets.forEach((s, k) => {
-    cost[e(k)] = -h * s.slashingProbability * s.slashingSeverity + (params.dilution ? 0 : h * s.rewardApr);
+    cost[e(k)] = -h * s.slashingProbability * s.slashingSeverity;
+    if (!params.dilution && nIndex.has(k)) cost[en(k)] = h * s.rewardApr;
     const rk = rIndex.get(k);
     if (rk === undefined) return;
     cost[rk] = h;
@@ -344,7 +384,7 @@ export function buildLp(
     for (const ej of [...pts].sort((x, y) => x - y)) {
       const slope = (R * so) / ((so + ej) * (so + ej));
       const icpt = (R * ej * ej) / ((so + ej) * (so + ej));
-      add("reward", [rk, e(k)], [1, -slope], "<=", icpt);
+      add("reward", [rk, en(k)], [1, -slope], "<=", icpt);
     }
   });
   P.forEach((p, i) => {
@@ -402,7 +442,9 @@ export function buildLp(
                     ? `z${j - zBase}`
                     : j < sBase
                       ? `t${divOps[j - tBase]}`
-                      : `s${glide[j - sBase]![0]}`,
+                      : j < nBase
+                        ? `s${glide[j - sBase]![0]}`
+                        : `n${paying[j - nBase]}`,
     colCost: cost,
     colLower,
     colUpper,
@@ -412,7 +454,7 @@ export function buildLp(
     rowFamilies: kept.map((row) => row.family),
     rowNames: kept.map((row) => row.name ?? ""),
     rowScopes: kept.map((row) => row.scope ?? "all"),
-    exposureCol: e,
+    exposureCol: en,
     rewardCols: [...rIndex].map(([set, col]) => ({ set, col })),
     starts,
     indices: indices.subarray(0, z),

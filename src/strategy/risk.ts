@@ -60,6 +60,29 @@ export function setExposures(inst: Instance, x: Float64Array): Float64Array {
   return e;
 }
 
+/** Exposure that pays depositors, per set: sum_i x_i f_ik (1 - commission_ik) (0 for rewards in
+ *  tokens the vault does not restake). The reward model's E_k. */
+export function netExposures(inst: Instance, x: Float64Array): Float64Array {
+  const e = new Float64Array(inst.sets.length);
+  inst.positions.forEach((p, i) => {
+    for (const f of p.sets) e[f.set]! += x[i]! * f.net;
+  });
+  return e;
+}
+
+/**
+ * Worst-case extra exposure of a group of sets (null: all sets) from magnitude operators may
+ * still allocate before Trellis could leave: sum over positions allocated to the group of
+ * reachable_i x_i (an operator can put its free magnitude on one set of the group, or spread it).
+ */
+export function reachableExtra(inst: Instance, x: Float64Array, sets: ReadonlySet<number> | null): number {
+  let sum = 0;
+  inst.positions.forEach((p, i) => {
+    if (p.reachable > 0 && (sets === null || p.sets.some((f) => sets.has(f.set)))) sum += p.reachable * x[i]!;
+  });
+  return sum;
+}
+
 export function avsExposures(inst: Instance, setExp: Float64Array): Float64Array {
   return Float64Array.from(inst.avs, (a) => a.sets.reduce((s, k) => s + setExp[k]!, 0));
 }
@@ -131,7 +154,9 @@ export const dilutionOthers = (others: number): number => Math.max(others, 1);
 /** Reward budget per year of a set: its APR at today's total stake (at least 1 ETH). */
 export const rewardBudget = (apr: number, totalStake: number): number => apr * Math.max(totalStake, 1);
 
-/** Expected AVS reward per year, ETH, for set exposures E. */
+/** Expected AVS reward per year to depositors, ETH, for net set exposures E (`netExposures`).
+ *  Dilution is modelled on the net exposure too: stake an operator takes commission on dilutes
+ *  the set at its net share (exact without dilution; close while others' stake dominates). */
 export function expectedReward(inst: Instance, setExp: Float64Array, dilution = inst.params.dilution): number {
   return inst.sets.reduce((sum, s, k) => {
     const e = setExp[k]!;
@@ -248,7 +273,7 @@ export function evaluateObjective(inst: Instance, m: Moves, dilution = inst.para
   const h = inst.params.horizonDays / 365;
   const x = steadyStake(inst, m);
   const e = setExposures(inst, x);
-  const rewardEth = h * expectedReward(inst, e, dilution);
+  const rewardEth = h * expectedReward(inst, netExposures(inst, x), dilution);
   const slashingLossEth = h * expectedSlashingLoss(inst, e);
   const cvarEth = portfolioCvar(inst, x);
   const tailRiskEth = inst.params.cvarWeight * h * cvarEth;
@@ -276,5 +301,5 @@ export const stateValue = (o: ObjectiveBreakdown): number =>
 /** Risk-adjusted yield (APR on TVL) of a stake vector: (reward - expected loss) per year / TVL. */
 export function riskAdjustedYield(inst: Instance, x: Float64Array, dilution = inst.params.dilution): number {
   const e = setExposures(inst, x);
-  return (expectedReward(inst, e, dilution) - expectedSlashingLoss(inst, e)) / Math.max(inst.tvl, 1e-18);
+  return (expectedReward(inst, netExposures(inst, x), dilution) - expectedSlashingLoss(inst, e)) / Math.max(inst.tvl, 1e-18);
 }

@@ -109,7 +109,8 @@ describe("scenario: robustness (Durvasula-Roughgarden)", () => {
       ],
     });
 
-  const loose = { turnoverBps: 10_000, maxScenarioLossBps: 10_000 };
+  // Robustness alone: without the tail-risk and uncertainty terms (tested apart).
+  const loose = { turnoverBps: 10_000, maxScenarioLossBps: 10_000, cvarWeight: 0, uncertaintyMultiple: 0 };
 
   it("a set whose robustness margin is below the bound gets no new stake (snapshot)", async () => {
     // Under "snapshot" even a set Trellis could lift gets nothing: bound 1.1 * 700 / 0.33 = 2333 > 2080.

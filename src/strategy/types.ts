@@ -49,11 +49,31 @@ export interface SnapshotAllocation {
   strategy: Address;
   /** Current allocated magnitude, WAD. Pending increases are not counted; pending decreases are. */
   allocatedMagnitude: bigint;
+  /** Magnitude once a pending (committed) increase lands, WAD; absent or <= current: none. */
+  pendingMagnitude?: bigint | undefined;
+}
+
+/** An operator's reward split (commission, bps) for one of its operator sets, from the
+ *  RewardsCoordinator; null when the coordinator has no such getter (the engine's default applies). */
+export interface SnapshotOperatorSplit {
+  avs: Address;
+  operatorSetId: number;
+  /** `getOperatorAVSSplit(operator, avs)`: its share of stake-proportional AVS rewards. */
+  avsSplitBps: number | null;
+  /** `getOperatorSetSplit(operator, set)`: its share of operator-directed rewards to the set. */
+  operatorSetSplitBps: number | null;
 }
 
 export interface SnapshotOperator {
   address: Address;
   allocations: SnapshotAllocation[];
+  /** Reward splits per allocated set (absent: the engine's defaultOperatorSplitBps everywhere). */
+  splits?: SnapshotOperatorSplit[] | undefined;
+  /**
+   * `AllocationManager.getAllocationDelay`: blocks before a new allocation of the operator becomes
+   * slashable; null when it has none set (it cannot allocate). Absent: not read (no worst case).
+   */
+  allocationDelayBlocks?: number | null | undefined;
   /** Max magnitude per strategy, WAD (starts at 1e18, shrinks when the operator is slashed). */
   maxMagnitudes: { strategy: Address; maxMagnitude: bigint }[];
 }
@@ -64,6 +84,8 @@ export interface SnapshotOperatorSet {
   operatorSetId: number;
   /** ETH value (wei) of all stake allocated to the set, by every staker, Trellis included. */
   totalAllocatedStake: bigint;
+  /** `AllocationManager.isRedistributingOperatorSet`: slashed stake goes to a recipient. */
+  redistributing?: boolean | undefined;
 }
 
 /** The RiskRegistry's limits (all bps of the vault's TVL). */
@@ -221,7 +243,7 @@ export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   unknownSetSlashingProbability: 0.05,
   missingSets: "default",
   cvarAlpha: 0.99,
-  cvarWeight: 0.05,
+  cvarWeight: 0.1,
   cvarLimitBps: 10_000,
   globalSlashProbability: 0.002,
   clusterSlashProbability: 0.005,
@@ -230,7 +252,7 @@ export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   aprUncertainty: 0.1,
   slashingUncertainty: 0.25,
   othersStakeUncertainty: 0.05,
-  uncertaintyMultiple: 0.3,
+  uncertaintyMultiple: 0.6,
   glideBps: 2500,
   glidePenalty: 1,
   defaultOperatorSplitBps: 1000,
@@ -257,6 +279,17 @@ export interface AvsOperatorSetData {
   corruptionThreshold: number;
   /** Correlation tags: sets sharing a tag may fail together. */
   clusters: string[];
+  /**
+   * Token the rewards are paid in. Only rewards in a token the vault restakes (an asset of one of
+   * the snapshot's strategies) are depositors' yield; others go to the treasury and count 0.
+   * Absent: paid in a restaked asset.
+   */
+  rewardToken?: Address | undefined;
+  /**
+   * How the AVS pays: "stake" (stake-proportional rewards submissions; the operator keeps its
+   * AVS split) or "operatorSet" (operator-directed rewards; the operator keeps its set split).
+   */
+  distribution?: "stake" | "operatorSet" | undefined;
 }
 
 export interface AvsData {

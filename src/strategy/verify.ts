@@ -33,6 +33,7 @@ import { portfolioCvar } from "./tailRisk.js";
 import {
   activeExposures,
   avsExposures,
+  reachableExtra,
   clusterLosses,
   currentStake,
   operatorCompromiseLosses,
@@ -116,18 +117,39 @@ export function checkMoves(inst: Instance, m: Moves): Check[] {
     both("scenarioLoss", `operator compromised ${o.address}`, lx[k]!, lt[k]!, lc[k]!, limits.scenarioLossEth);
   });
 
+  // Set, AVS, cluster and total limits at the worst case operators can reach (reachableExtra).
+  const anyReach = inst.positions.some((p) => p.reachable > 0);
+  const extra = (ks: number[] | null) =>
+    anyReach ? [x, t, c].map((v) => reachableExtra(inst, v, ks && new Set(ks))) : [0, 0, 0];
   const [ex, et, ec] = [setExposures(inst, x), setExposures(inst, t), setExposures(inst, c)];
-  inst.sets.forEach((s, k) => both("operatorSetCap", `set ${s.key}`, ex[k]!, et[k]!, ec[k]!, s.capEth));
+  inst.sets.forEach((s, k) => {
+    const [dx, dt, dc] = extra([k]);
+    both("operatorSetCap", `set ${s.key}`, ex[k]! + dx!, et[k]! + dt!, ec[k]! + dc!, s.capEth);
+  });
   const [ax, at, ac] = [avsExposures(inst, ex), avsExposures(inst, et), avsExposures(inst, ec)];
   inst.avs.forEach((a, k) => {
-    both("avsCap", `avs ${a.address}`, ax[k]!, at[k]!, ac[k]!, a.capEth);
-    both("scenarioLoss", `avs slashes ${a.address}`, ax[k]!, at[k]!, ac[k]!, limits.scenarioLossEth);
+    const [dx, dt, dc] = extra(a.sets);
+    both("avsCap", `avs ${a.address}`, ax[k]! + dx!, at[k]! + dt!, ac[k]! + dc!, a.capEth);
+    both("scenarioLoss", `avs slashes ${a.address}`, ax[k]! + dx!, at[k]! + dt!, ac[k]! + dc!, limits.scenarioLossEth);
   });
   const [cx, ct, cc] = [clusterLosses(inst, ex), clusterLosses(inst, et), clusterLosses(inst, ec)];
-  inst.clusters.forEach((cl, k) =>
-    both("scenarioLoss", `cluster fails ${cl.tag}`, cx[k]!, ct[k]!, cc[k]!, limits.scenarioLossEth),
-  );
+  inst.clusters.forEach((cl, k) => {
+    const [dx, dt, dc] = extra(cl.sets);
+    both("scenarioLoss", `cluster fails ${cl.tag}`, cx[k]! + dx!, ct[k]! + dt!, cc[k]! + dc!, limits.scenarioLossEth);
+  });
+  // totalSlashable already counts reachable magnitude (slashableFraction is the worst case).
   both("totalSlashableCap", "total slashable", totalSlashable(inst, x), totalSlashable(inst, t), totalSlashable(inst, c), limits.totalSlashableCapEth);
+
+  // Operator policy: no new stake to an operator whose allocation delay is below the minimum, and
+  // no growth of exposure to a redistributing set unless allowed.
+  P.forEach((p, i) => {
+    if (p.policyBlocked) push("operatorPolicy", `no new stake ${p.operator}/${p.strategy} (allocation delay)`, m.increaseNow[i]! + m.increaseLater[i]!, 0);
+  });
+  const ea = activeExposures(inst);
+  if (!inst.params.allowRedistributingSets)
+    inst.sets.forEach((s, k) => {
+      if (s.redistributing) push("operatorPolicy", `set ${s.key} redistributing: no growth`, ex[k]!, ea[k]!);
+    });
 
   const e0 = activeExposures(inst);
   const bootstrap = robustnessMode(inst) === "bootstrap";
