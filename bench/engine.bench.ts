@@ -168,11 +168,15 @@ for (const shape of shapes()) {
   emitScore("baseline.greedy", shape.name, score(inst, feasible(highs, inst, greedy(inst)).x));
   const noise = await netGainUnderNoise(shape, shape.params);
   const noiseV1 = await netGainUnderNoise(shape, { ...shape.params, ...V1 });
+  // The glide path trades by policy (out of sets below their robustness bound) whatever the
+  // noise; without it, only discretionary trades are judged.
+  const noiseNoGlide = await netGainUnderNoise(shape, { ...shape.params, glideBps: 0 });
   console.error(
     `${shape.name}: TVL ${inst.tvl.toFixed(0)} ETH; noise: v2 planned ${noise.planned}/8 rounds, moved ${noise.moved.toFixed(1)} ETH, ` +
-      `net ${noise.gain.toFixed(3)} ETH; v1 planned ${noiseV1.planned}/8, moved ${noiseV1.moved.toFixed(1)} ETH, net ${noiseV1.gain.toFixed(3)} ETH`,
+      `net ${noise.gain.toFixed(3)} ETH (no glide: ${noiseNoGlide.planned}/8, net ${noiseNoGlide.gain.toFixed(3)} ETH); v1 planned ${noiseV1.planned}/8, moved ${noiseV1.moved.toFixed(1)} ETH, net ${noiseV1.gain.toFixed(3)} ETH`,
   );
   emit(`engine.netGainUnderNoise.${shape.name}`, round(noise.gain, 4), "eth");
+  emit(`engine.netGainUnderNoise.noGlide.${shape.name}`, round(noiseNoGlide.gain, 4), "eth");
   emit(`engine.v1.netGainUnderNoise.${shape.name}`, round(noiseV1.gain, 4), "eth");
   emit(`engine.turnoverUnderNoise.${shape.name}`, round(noise.moved / inst.tvl / 8, 6), "fractionOfTvlPerRound");
 }
