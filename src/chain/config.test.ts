@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { devnetPrivateKey } from "../devnet/accounts.js";
-import { ConfigError, loadNetwork, requirePrivateKey } from "./config.js";
+import { DEFAULT_ENGINE_PARAMS } from "../strategy/types.js";
+import { ConfigError, engineParamsSchema, loadNetwork, requirePrivateKey } from "./config.js";
 import { allErrorsAbi, decodeRevertData } from "./errors.js";
 import { encodeErrorResult, getAddress, type Abi } from "viem";
 
@@ -31,6 +32,21 @@ describe("network config and secrets", () => {
     const bad = join(dir, "bad.json");
     writeFileSync(bad, JSON.stringify({ ...base, engine: { robustness: "hope" } }));
     expect(() => loadNetwork({ network: bad })).toThrow(ConfigError);
+  });
+
+  it("the engine section names every engine parameter, accepts the defaults and refuses unknown keys or bad values", () => {
+    expect(Object.keys(engineParamsSchema.shape).sort()).toEqual(Object.keys(DEFAULT_ENGINE_PARAMS).sort());
+    expect(engineParamsSchema.parse(DEFAULT_ENGINE_PARAMS)).toEqual(DEFAULT_ENGINE_PARAMS);
+    const dir = mkdtempSync(join(tmpdir(), "trellis-net-"));
+    const base = JSON.parse(readFileSync("config/networks/devnet.json", "utf8")) as Record<string, unknown>;
+    const file = (name: string, engine: unknown) => {
+      const path = join(dir, name);
+      writeFileSync(path, JSON.stringify({ ...base, engine }));
+      return path;
+    };
+    expect(loadNetwork({ network: file("ok.json", { cvarWeight: 0.2, missingSets: "error" }) }).engine).toEqual({ cvarWeight: 0.2, missingSets: "error" });
+    expect(() => loadNetwork({ network: file("typo.json", { cvarWieght: 0.2 }) })).toThrow(/cvarWieght/);
+    expect(() => loadNetwork({ network: file("range.json", { glideBps: 20_000 }) })).toThrow(/glideBps/);
   });
 
   it("takes keys from the environment only; the public devnet key is a devnet-only default", () => {

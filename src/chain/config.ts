@@ -5,6 +5,50 @@ import { z } from "zod";
 import { projectRoot } from "../devnet/anvil.js";
 import { devnetPrivateKey, DEVNET_KEY_INDEX } from "../devnet/accounts.js";
 
+const bps = z.number().int().min(0).max(10_000);
+const nonNegative = z.number().finite().min(0);
+const unit = z.number().finite().min(0).max(1);
+/**
+ * The strategy engine's knobs (src/strategy/types.ts EngineParams); every one optional, the
+ * default being DEFAULT_ENGINE_PARAMS there (the README's strategy-engine section lists them).
+ */
+export const engineParamsSchema = z
+  .object({
+    maxScenarioLossBps: bps,
+    gamma: nonNegative,
+    robustness: z.enum(["bootstrap", "snapshot"]),
+    turnoverBps: bps,
+    horizonDays: z.number().finite().positive(),
+    withdrawalDelayDays: nonNegative,
+    gasPerActionEth: nonNegative,
+    typicalMoveEth: z.number().finite().positive(),
+    minMoveEth: nonNegative,
+    tangentCuts: z.number().int().min(2).max(64),
+    dilution: z.boolean(),
+    unknownSetSlashingProbability: unit,
+    missingSets: z.enum(["error", "default"]),
+    cvarAlpha: z.number().finite().min(0.5).max(0.9999),
+    cvarWeight: nonNegative,
+    cvarLimitBps: bps,
+    globalSlashProbability: unit,
+    clusterSlashProbability: unit,
+    operatorCompromiseProbability: unit,
+    diversificationPenalty: nonNegative,
+    aprUncertainty: nonNegative,
+    slashingUncertainty: nonNegative,
+    othersStakeUncertainty: nonNegative,
+    uncertaintyMultiple: nonNegative,
+    glideBps: bps,
+    glidePenalty: nonNegative,
+    defaultOperatorSplitBps: bps,
+    dilutionTolerance: z.number().finite().positive(),
+    maxDilutionRounds: z.number().int().min(1).max(50),
+    minAllocationDelayBlocks: z.number().int().min(0),
+    allowRedistributingSets: z.boolean(),
+  })
+  .partial()
+  .strict();
+
 const networkConfigSchema = z
   .object({
     name: z.string().min(1),
@@ -23,7 +67,7 @@ const networkConfigSchema = z
     /** Devnet: public keys are allowed as defaults. Never true for a network holding value. */
     devnet: z.boolean(),
     /** Strategy engine knobs for this network (src/strategy/types.ts EngineParams); defaults otherwise. */
-    engine: z.record(z.union([z.number(), z.boolean(), z.enum(["bootstrap", "snapshot"])])).optional(),
+    engine: engineParamsSchema.optional(),
   })
   .strict()
   .refine((c) => c.rpcUrl !== undefined || c.rpcUrlEnv !== undefined, { message: "needs rpcUrl or rpcUrlEnv" });

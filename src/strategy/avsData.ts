@@ -22,6 +22,8 @@ const operatorSetSchema = z
     profitFromCorruptionEth: z.number().finite().min(0, "must be >= 0"),
     corruptionThreshold: z.number().finite().gt(0, "must be > 0").max(1, "must be <= 1"),
     clusters: z.array(z.string().min(1).regex(/^[A-Za-z0-9_.:-]+$/, "tags are [A-Za-z0-9_.:-]+")).default([]),
+    rewardToken: address.optional(),
+    distribution: z.enum(["stake", "operatorSet"]).optional(),
   })
   .strict();
 

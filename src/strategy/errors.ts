@@ -26,6 +26,16 @@ export class SnapshotError extends StrategyError {
   override name = "SnapshotError" as const;
 }
 
+/** The AVS data file lacks operator sets Trellis is exposed to, and `missingSets` is "error". */
+export class MissingAvsDataError extends StrategyError {
+  override name = "MissingAvsDataError" as const;
+  readonly sets: string[];
+  constructor(sets: string[]) {
+    super(`The AVS data file lacks ${sets.length} operator set(s) the operators allocate to`, sets.map((k) => `missing ${k}`));
+    this.sets = sets;
+  }
+}
+
 /** HiGHS failed or returned a status we cannot use. */
 export class SolverError extends StrategyError {
   override name = "SolverError" as const;
@@ -42,7 +52,9 @@ export type LimitFamily =
   | "scenarioLoss"
   | "turnover"
   | "robustness"
-  | "allowlist";
+  | "allowlist"
+  | "tailRisk"
+  | "operatorPolicy";
 
 /** The limits cannot all be met. `conflict` is a minimal set of families that cannot hold together. */
 export class InfeasibleLimitsError extends StrategyError {

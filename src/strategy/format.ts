@@ -39,8 +39,13 @@ export function formatPlan(plan: Plan): string {
   out.push(`${plan.actions.length ? "" : "No plan: "}${plan.reason}`);
   out.push(
     `Risk-adjusted APR: ${pct(plan.riskAdjustedApr.current)} -> ${pct(plan.riskAdjustedApr.target)}; ` +
-      `gain ${f4(plan.gainEth)} ETH vs cost ${f4(plan.costEth)} ETH over ${plan.horizonDays} days`,
+      `gain ${f4(plan.gainEth)} ETH vs cost ${f4(plan.costEth)} ETH + uncertainty margin ${f4(plan.marginEth)} ETH over ${plan.horizonDays} days`,
   );
+  out.push(
+    `Tail risk: CVaR${(plan.tailRisk.alpha * 100).toFixed(0)} of annual loss ${f4(plan.tailRisk.currentEth)} -> ${f4(plan.tailRisk.targetEth)} ETH; ` +
+      `turnover ${f4(plan.turnover.eth)} ETH (${(plan.turnover.bps / 100).toFixed(2)}% of TVL)`,
+  );
+  for (const w of plan.warnings) out.push(`Warning: ${w}`);
   out.push("", "Operators (ETH, current incl. queued -> target)");
   out.push(
     table(
@@ -61,6 +66,30 @@ export function formatPlan(plan: Plan): string {
       ? table(["action", "delegator", "strategy", "ETH", "note"], plan.actions.map(describe))
       : "(none)",
   );
+  const moves = plan.targets.filter((t) => t.increaseNow > 0n || t.increaseLater > 0n || t.decrease > 0n);
+  if (moves.length) {
+    out.push("", "Why each move stops where it does (binding limits; ETH gained per ETH of relaxation)");
+    out.push(
+      table(
+        ["operator", "strategy", "change", "binding limits"],
+        moves.map((t) => [
+          short(t.operator),
+          t.symbol,
+          eth(t.target - t.active),
+          t.limits.length ? t.limits.slice(0, 3).map((l) => `${l.name} (${l.valuePerEth.toPrecision(3)})`).join("; ") : "(none: the objective)",
+        ]),
+      ),
+    );
+  }
+  if (plan.binding.length) {
+    out.push("", "Binding limits (value of relaxing each by 1 ETH, ETH over the horizon)");
+    out.push(table(["limit", "family", "value/ETH"], plan.binding.slice(0, 12).map((b) => [b.name, b.family, b.valuePerEth.toPrecision(4)])));
+    if (plan.binding.length > 12) out.push(`(${plan.binding.length - 12} more in --json)`);
+  }
+  if (plan.glideShortfall.length) {
+    out.push("", "Glide path: exposure to sets below their robustness bound still above target (ETH)");
+    out.push(table(["operator set", "over target"], plan.glideShortfall.map((g) => [short(g.key), f4(g.eth)])));
+  }
   if (plan.deferred.length) {
     out.push("", "Deferred increases (after this plan's withdrawals complete)");
     out.push(table(["operator", "strategy", "ETH"], plan.deferred.map((d) => [short(d.operator), short(d.strategy), eth(d.ethValue)])));

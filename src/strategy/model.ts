@@ -2,7 +2,8 @@
 // the verifier all read. Wei becomes ETH, magnitudes become fractions, everything is sorted so the
 // same input always gives the same instance.
 import { operatorSetKey } from "./avsData.js";
-import { SnapshotError } from "./errors.js";
+import { MissingAvsDataError, SnapshotError } from "./errors.js";
+import { buildTailScenarios, type TailScenario } from "./tailRisk.js";
 import {
   DEFAULT_ENGINE_PARAMS,
   type Address,
@@ -32,12 +33,24 @@ export interface Position {
   active: number;
   /** Queued stake that is not yet completable (still slashable), ETH. */
   queued: number;
-  /** Allocated magnitude / max magnitude per operator set. */
-  sets: { set: number; fraction: number }[];
-  /** Sum of the fractions above (<= 1): the slashable share of this stake. */
+  /** Allocated magnitude / max magnitude per operator set; `net`: the part of it that pays
+   *  depositors (fraction x (1 - operator commission), 0 when the reward token is not restaked). */
+  sets: { set: number; fraction: number; net: number }[];
+  /** Sum of the fractions above (<= 1), plus `reachable`: the slashable share of this stake in
+   *  the worst case. */
   slashableFraction: number;
-  /** Undiluted AVS reward APR of this stake: sum over sets of fraction x APR. */
+  /**
+   * Magnitude fraction the operator could still allocate to any one of its sets before Trellis
+   * could leave (its allocation delay is shorter than the withdrawal delay): 1 - committed
+   * fractions; 0 when it cannot (delay at least the withdrawal delay, none set, or not read).
+   */
+  reachable: number;
+  /** Operator policy: may not receive new stake (allocation delay below the configured minimum). */
+  policyBlocked: boolean;
+  /** Undiluted AVS reward APR of this stake to depositors: sum over sets of net fraction x APR. */
   rewardApr: number;
+  /** Expected slashing loss per year per ETH of this stake: sum over sets of fraction x p x sev. */
+  slashingRate: number;
   /** May this position receive new stake (allowlisted operator)? */
   allowed: boolean;
 }
@@ -49,8 +62,12 @@ export interface OperatorSetInfo {
   operatorSetId: number;
   data: AvsOperatorSetData | null;
   rewardApr: number;
+  /** Is the reward paid in a token the vault restakes (depositors' yield)? */
+  restaked: boolean;
   slashingProbability: number;
   slashingSeverity: number;
+  /** Slashed stake goes to a recipient (AllocationManager.isRedistributingOperatorSet). */
+  redistributing: boolean;
   /** Total stake allocated to the set by everyone (snapshot), ETH. */
   totalStake: number;
   /** Trellis' exposure now (active + queued), ETH. */
@@ -87,6 +104,12 @@ export interface Instance {
   sets: OperatorSetInfo[];
   avs: { address: Address; capEth: number; sets: number[] }[];
   clusters: { tag: string; sets: number[] }[];
+  /** Correlated slashing scenarios for the CVaR term (tailRisk.ts). */
+  scenarios: TailScenario[];
+  /** Operator sets missing from the AVS data file (modelled with the explicit defaults). */
+  missingSets: string[];
+  /** Stake Trellis may deploy in the steady state: active stake + buffer above the minimum, ETH. */
+  deployable: number;
   limits: {
     operatorCapEth: number;
     totalSlashableCapEth: number;
@@ -133,12 +156,17 @@ export function buildInstance(snapshot: Snapshot, avsData: AvsData, params: Engi
 
   // Operator sets: every set in the snapshot or allocated to by an operator.
   const dataByKey = new Map(avsData.operatorSets.map((s) => [operatorSetKey(s.avs, s.operatorSetId), s]));
+  const redistributingKeys = new Set(
+    snapshot.operatorSets.filter((s) => s.redistributing).map((s) => operatorSetKey(s.avs, s.operatorSetId)),
+  );
   const totalByKey = new Map(
     snapshot.operatorSets.map((s) => [operatorSetKey(s.avs, s.operatorSetId), weiToEth(s.totalAllocatedStake)]),
   );
   const setKeys = new Set(totalByKey.keys());
+  const committed = (a: { allocatedMagnitude: bigint; pendingMagnitude?: bigint | undefined }) =>
+    a.pendingMagnitude !== undefined && a.pendingMagnitude > a.allocatedMagnitude ? a.pendingMagnitude : a.allocatedMagnitude;
   for (const o of snapshot.operators)
-    for (const a of o.allocations) if (a.allocatedMagnitude > 0n) setKeys.add(operatorSetKey(a.avs, a.operatorSetId));
+    for (const a of o.allocations) if (committed(a) > 0n) setKeys.add(operatorSetKey(a.avs, a.operatorSetId));
   const sortedKeys = [...setKeys].sort((a, b) => {
     const [aa, ai] = a.split("/") as [string, string];
     const [ba, bi] = b.split("/") as [string, string];
@@ -153,6 +181,10 @@ export function buildInstance(snapshot: Snapshot, avsData: AvsData, params: Engi
   const clusterTags = [...new Set(avsData.operatorSets.flatMap((s) => s.clusters))].sort(cmp);
   const clusterIndex = new Map(clusterTags.map((t, i) => [t, i]));
   const { gamma } = params;
+  const restakedTokens = new Set(snapshot.strategies.map((s) => lc(s.asset)));
+  const missingSets = sortedKeys.filter((k) => !dataByKey.has(k));
+  if (missingSets.length && (params.missingSets ?? DEFAULT_ENGINE_PARAMS.missingSets) === "error")
+    throw new MissingAvsDataError(missingSets);
   const sets: OperatorSetInfo[] = sortedKeys.map((key) => {
     const [avs, id] = key.split("/") as [Address, string];
     const data = dataByKey.get(key) ?? null;
@@ -165,6 +197,8 @@ export function buildInstance(snapshot: Snapshot, avsData: AvsData, params: Engi
       operatorSetId: Number(id),
       data,
       rewardApr: data?.rewardApr ?? 0,
+      restaked: !data?.rewardToken || restakedTokens.has(lc(data.rewardToken)),
+      redistributing: redistributingKeys.has(key),
       slashingProbability: data?.slashingProbability ?? params.unknownSetSlashingProbability,
       slashingSeverity: data?.slashingSeverity ?? 1,
       totalStake,
@@ -191,18 +225,31 @@ export function buildInstance(snapshot: Snapshot, avsData: AvsData, params: Engi
   const nS = strategies.length;
   const pairKey = (operator: string, strategy: string, where: string) =>
     (operatorIndex.get(operator) ?? operatorIndex.get(lc(operator)))! * nS + sIdx(strategy, where);
-  const fractions = new Map<number, { set: number; fraction: number }[]>();
+  const fractions = new Map<number, { set: number; fraction: number; net: number }[]>();
+  const defaultSplit = params.defaultOperatorSplitBps ?? DEFAULT_ENGINE_PARAMS.defaultOperatorSplitBps;
   for (const o of snapshot.operators) {
+    const splits = new Map((o.splits ?? []).map((x) => [operatorSetKey(x.avs, x.operatorSetId), x]));
+    /** The share of the set's rewards that reaches the staker: 1 - the operator's split. */
+    const keep = (k: number): number => {
+      const s = sets[k]!;
+      if (!s.restaked) return 0;
+      const x = splits.get(s.key);
+      const bps = (s.data?.distribution === "operatorSet" ? x?.operatorSetSplitBps : x?.avsSplitBps) ?? defaultSplit;
+      return 1 - Math.min(10_000, Math.max(0, bps)) / 10_000;
+    };
     const max = new Map(o.maxMagnitudes.map((m) => [sIdx(m.strategy, () => `operator ${o.address}`), m.maxMagnitude]));
     for (const a of o.allocations) {
-      if (a.allocatedMagnitude <= 0n) continue;
+      const c = committed(a);
+      if (c <= 0n) continue;
       const k = pairKey(o.address, a.strategy, "allocations");
       const m = max.get(k % nS) ?? 0n;
       if (m <= 0n) continue;
-      // Both are < 2^64 and WAD-scaled: the float ratio is exact to ~1e-16.
-      const fraction = Number(a.allocatedMagnitude) / Number(m);
+      // Both are < 2^64 and WAD-scaled: the float ratio is exact to ~1e-16. Risk counts the
+      // committed magnitude (a pending increase lands whatever Trellis does); reward the current.
+      const fraction = Number(c) / Number(m);
       const list = fractions.get(k) ?? [];
-      list.push({ set: setIndexOf(a.avs, a.operatorSetId), fraction });
+      const set = setIndexOf(a.avs, a.operatorSetId);
+      list.push({ set, fraction, net: (Number(a.allocatedMagnitude) / Number(m)) * keep(set) });
       fractions.set(k, list);
     }
   }
@@ -240,6 +287,18 @@ export function buildInstance(snapshot: Snapshot, avsData: AvsData, params: Engi
   }
   maturedWithdrawals.sort((a, b) => cmp(a.delegator, b.delegator) || cmp(a.withdrawalRoot, b.withdrawalRoot));
 
+  // Allocation delays: an operator that can allocate faster than Trellis can leave may put its
+  // unallocated magnitude on any of its sets; one below the policy minimum gets no new stake.
+  const delayOf = new Map(snapshot.operators.map((o) => [lc(o.address), o.allocationDelayBlocks]));
+  const minDelay = params.minAllocationDelayBlocks ?? DEFAULT_ENGINE_PARAMS.minAllocationDelayBlocks;
+  const canOutrun = (op: Address) => {
+    const d = delayOf.get(op);
+    return typeof d === "number" && BigInt(d) < snapshot.withdrawalDelayBlocks;
+  };
+  const belowPolicy = (op: Address) => {
+    const d = delayOf.get(op);
+    return typeof d === "number" && d < minDelay;
+  };
   const positions: Position[] = [];
   const operatorPositions: number[][] = operators.map(() => []);
   operators.forEach((op, oi) => {
@@ -249,10 +308,11 @@ export function buildInstance(snapshot: Snapshot, avsData: AvsData, params: Engi
       let fr = (fractions.get(oi * nS + si) ?? []).sort((a, b) => a.set - b.set);
       let total = fr.reduce((x, f) => x + f.fraction, 0);
       if (total > 1) {
-        fr = fr.map((f) => ({ set: f.set, fraction: f.fraction / total }));
+        fr = fr.map((f) => ({ set: f.set, fraction: f.fraction / total, net: f.net / total }));
         total = 1;
       }
       if (!op.allowed && st.active === 0 && st.queued === 0) return;
+      const reachable = canOutrun(op.address) && fr.length ? Math.max(0, 1 - total) : 0;
       operatorPositions[oi]!.push(positions.length);
       positions.push({
         operator: op.address,
@@ -263,8 +323,11 @@ export function buildInstance(snapshot: Snapshot, avsData: AvsData, params: Engi
         active: st.active,
         queued: st.queued,
         sets: fr,
-        slashableFraction: total,
-        rewardApr: fr.reduce((x, f) => x + f.fraction * sets[f.set]!.rewardApr, 0),
+        slashableFraction: Math.min(1, total + reachable),
+        reachable,
+        policyBlocked: belowPolicy(op.address),
+        rewardApr: fr.reduce((x, f) => x + f.net * sets[f.set]!.rewardApr, 0),
+        slashingRate: fr.reduce((x, f) => x + f.fraction * sets[f.set]!.slashingProbability * sets[f.set]!.slashingSeverity, 0),
         allowed: op.allowed,
       });
     });
@@ -284,9 +347,27 @@ export function buildInstance(snapshot: Snapshot, avsData: AvsData, params: Engi
     s.robustNow = s.others + trellisActive[k]! >= s.robustnessBound;
   });
 
+  const avs = avsAddrs.map((address) => ({
+    address,
+    capEth: bpsOf(avsCapOverride.get(address) ?? snapshot.limits.defaultAvsCapBps, tvl),
+    sets: sets.flatMap((s, i) => (s.avs === address ? [i] : [])),
+  }));
+  const clusters = clusterTags.map((tag, ti) => ({ tag, sets: sets.flatMap((s, i) => (s.clusters.includes(ti) ? [i] : [])) }));
+  const p = { ...DEFAULT_ENGINE_PARAMS, ...params };
+  const scenarios = buildTailScenarios(
+    sets,
+    avs,
+    clusters,
+    operators.map((o, oi) => ({ address: o.address, hasPositions: operatorPositions[oi]!.length > 0 })),
+    p,
+  );
+  const buffer = weiToEth(snapshot.vault.liquidBuffer);
+  const minBufferEth = bpsOf(snapshot.limits.minBufferBps, tvl);
+  const maturedSum = matured.reduce((a, b) => a + b, 0);
+  const deployable = positions.reduce((s, x) => s + x.active, 0) + Math.max(0, buffer + maturedSum - minBufferEth);
   return {
     tvl,
-    buffer: weiToEth(snapshot.vault.liquidBuffer),
+    buffer,
     idle,
     matured,
     maturedWithdrawals,
@@ -295,19 +376,18 @@ export function buildInstance(snapshot: Snapshot, avsData: AvsData, params: Engi
     operatorPositions,
     positions,
     sets,
-    avs: avsAddrs.map((address) => ({
-      address,
-      capEth: bpsOf(avsCapOverride.get(address) ?? snapshot.limits.defaultAvsCapBps, tvl),
-      sets: sets.flatMap((s, i) => (s.avs === address ? [i] : [])),
-    })),
-    clusters: clusterTags.map((tag, ti) => ({ tag, sets: sets.flatMap((s, i) => (s.clusters.includes(ti) ? [i] : [])) })),
+    avs,
+    clusters,
+    scenarios,
+    missingSets,
+    deployable,
     limits: {
       operatorCapEth: bpsOf(snapshot.limits.operatorCapBps, tvl),
       totalSlashableCapEth: bpsOf(snapshot.limits.totalSlashableCapBps, tvl),
-      minBufferEth: bpsOf(snapshot.limits.minBufferBps, tvl),
+      minBufferEth,
       scenarioLossEth: bpsOf(params.maxScenarioLossBps, tvl),
       turnoverEth: bpsOf(params.turnoverBps, tvl),
     },
-    params,
+    params: p,
   };
 }

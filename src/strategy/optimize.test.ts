@@ -22,7 +22,7 @@ describe("optimize", () => {
   it('"bootstrap" robustness: binaries in both backends, same optimum, at least the "snapshot" optimum', async () => {
     // Seed 2: one set below its bound that Trellis can lift once turnover and loss limits allow.
     const g = generate({ seed: 2, operators: 12, operatorSets: 5, strategies: 2 });
-    const p = { ...g.params, turnoverBps: 10_000, maxScenarioLossBps: 5000 };
+    const p = { ...g.params, turnoverBps: 10_000, maxScenarioLossBps: 5000, cvarWeight: 0 };
     const boot = buildInstance(g.snapshot, g.avsData, { ...p, robustness: "bootstrap" });
     const snap = buildInstance(g.snapshot, g.avsData, { ...p, robustness: "snapshot" });
     const a = await optimizeInstance(boot, { backend: "arrays" });
@@ -50,6 +50,25 @@ describe("optimize", () => {
     // The LP's objective uses cuts (an upper envelope); the true reward is below but close.
     expect(res.lpObjective).toBeGreaterThanOrEqual(res.objective.valueEth - 1e-6);
     expect((res.lpObjective - res.objective.valueEth) / Math.abs(res.objective.valueEth)).toBeLessThan(0.05);
+  });
+
+  it("refines the dilution tangents at the solution until the LP value is within 0.05% of the true one", async () => {
+    // Two fixed cuts alone are far off; the refinement adds cuts at the solution and re-solves.
+    const g = generate({ seed: 3, operators: 30, operatorSets: 8, strategies: 2 });
+    const coarse = buildInstance(g.snapshot, g.avsData, { ...g.params, tangentCuts: 2, maxDilutionRounds: 1 });
+    const fine = buildInstance(g.snapshot, g.avsData, { ...g.params, tangentCuts: 2 });
+    const a = await optimizeInstance(coarse);
+    const b = await optimizeInstance(fine);
+    const gap = (r: typeof a) => (r.lpObjective - r.objective.valueEth) / Math.abs(r.objective.valueEth);
+    expect(a.solves).toBe(1);
+    expect(gap(a)).toBeGreaterThan(5e-4);
+    expect(b.solves).toBeGreaterThan(1);
+    expect(gap(b)).toBeGreaterThanOrEqual(-1e-9);
+    expect(gap(b)).toBeLessThanOrEqual(5e-4);
+    expect(b.objective.valueEth).toBeGreaterThanOrEqual(a.objective.valueEth - 1e-9);
+    // The text backend adds the same cuts: the same optimum.
+    const c = await optimizeInstance(fine, { backend: "lpText" });
+    expect(c.lpObjective).toBeCloseTo(b.lpObjective, 6);
   });
 
   it("refuses moves that break a limit with a typed error", () => {

@@ -36,7 +36,18 @@
 import type { Highs } from "highs";
 import { InfeasibleLimitsError, SolverError, type LimitFamily } from "./errors.js";
 import { buildInstance, robustnessMode, type Instance } from "./model.js";
-import { dilutionOthers, evaluateObjective, gasPerEth, rewardBudget, zeroMoves, type Moves, type ObjectiveBreakdown } from "./risk.js";
+import {
+  dilutionOthers,
+  evaluateObjective,
+  fairShare,
+  gasPerEth,
+  glideTargets,
+  rewardBudget,
+  uncertaintyPerEth,
+  zeroMoves,
+  type Moves,
+  type ObjectiveBreakdown,
+} from "./risk.js";
 import { DEFAULT_ENGINE_PARAMS, type AvsData, type EngineParams, type Snapshot } from "./types.js";
 import { verifyMoves } from "./verify.js";
 
@@ -59,10 +70,19 @@ export const LIMIT_FAMILIES: readonly LimitFamily[] = [
   "avsCap",
   "totalSlashableCap",
   "scenarioLoss",
+  "tailRisk",
+  "operatorPolicy",
 ];
 
+/** What a limit row concerns: moves of one operator, of positions allocated to some sets, of
+ *  one strategy, or every move. */
+export type RowScope = { operator: number } | { sets: number[] } | { strategy: number } | "all";
+
 interface Row {
-  family: LimitFamily | "definition" | "reward";
+  family: LimitFamily | "definition" | "reward" | "objective";
+  /** A limit row's name, as `verify.ts` names the check (explanations). */
+  name?: string | undefined;
+  scope?: RowScope | undefined;
   cols: number[];
   coefs: number[];
   sense: "<=" | ">=" | "=";
@@ -82,6 +102,12 @@ export interface LinearProgram {
   rowLower: Float64Array;
   rowUpper: Float64Array;
   rowFamilies: Row["family"][];
+  /** Name of each row ("" for definitions and reward cuts). */
+  rowNames: string[];
+  rowScopes: RowScope[];
+  /** Column of n_k (net exposure of set k, paying depositors) and the reward columns r_k. */
+  exposureCol: (k: number) => number;
+  rewardCols: { set: number; col: number }[];
   starts: Int32Array;
   indices: Int32Array;
   values: Float64Array;
@@ -125,8 +151,8 @@ export function buildLp(
   const bBase = rBase + rewardSets.length;
 
   // Positions allocated to each set, and each set's steady exposure with no move.
-  const setPositions: { i: number; f: number }[][] = inst.sets.map(() => []);
-  P.forEach((p, i) => p.sets.forEach((s) => setPositions[s.set]!.push({ i, f: s.fraction })));
+  const setPositions: { i: number; f: number; net: number }[][] = inst.sets.map(() => []);
+  P.forEach((p, i) => p.sets.forEach((s) => setPositions[s.set]!.push({ i, f: s.fraction, net: s.net })));
   const e0 = inst.sets.map((_, k) => setPositions[k]!.reduce((sum, { i, f }) => sum + f * P[i]!.active, 0));
 
   // "bootstrap" robustness: sets below their bound that Trellis could lift get a binary; the
@@ -142,12 +168,27 @@ export function buildLp(
   const fixedLifts = lifted ? [...liftable] : [];
   if (lifted) binarySets.length = 0;
   const bIndex = new Map(binarySets.map((k, j) => [k, bBase + j]));
-  const numCols = bBase + binarySets.length;
+  // Tail risk (zeta, z_s), diversification (t_o), glide-path shortfall (s_k).
+  const tail = params.cvarWeight > 0 || (on("tailRisk") && params.cvarLimitBps < 10_000);
+  const scenarios = tail ? inst.scenarios : [];
+  const zetaCol = bBase + binarySets.length;
+  const zBase = zetaCol + (tail ? 1 : 0);
+  const divOps = params.diversificationPenalty > 0 ? inst.operatorPositions.flatMap((ps, o) => (ps.length ? [o] : [])) : [];
+  const tBase = zBase + scenarios.length;
+  const glide = on("robustness") && params.glideBps > 0 ? [...glideTargets(inst)] : [];
+  const sBase = tBase + divOps.length;
+  // Net exposure n_k (the part that pays depositors) of every set with a reward.
+  const paying = inst.sets.flatMap((s, k) => (s.rewardApr > 0 ? [k] : []));
+  const nBase = sBase + glide.length;
+  const nIndex = new Map(paying.map((k, j) => [k, nBase + j]));
+  const en = (k: number) => nIndex.get(k)!;
+  const numCols = nBase + paying.length;
 
   const rows: Row[] = [];
-  const add = (family: Row["family"], cols: number[], coefs: number[], sense: Row["sense"], rhs: number) => {
-    if (family !== "definition" && family !== "reward" && !on(family)) return;
-    rows.push({ family, cols, coefs, sense, rhs });
+  let scope: RowScope = "all";
+  const add = (family: Row["family"], cols: number[], coefs: number[], sense: Row["sense"], rhs: number, name?: string) => {
+    if (family !== "definition" && family !== "reward" && family !== "objective" && !on(family)) return;
+    rows.push({ family, cols, coefs, sense, rhs, name, scope });
   };
   const ones = (m: number) => new Array<number>(m).fill(1);
   const neg = (m: number) => new Array<number>(m).fill(-1);
@@ -167,9 +208,11 @@ export function buildLp(
     colLower[bIndex.get(k)!] = 0;
     colUpper[bIndex.get(k)!] = 1;
   }
-  if (on("robustness"))
-    inst.sets.forEach((s, k) => {
-      if (!s.robustNow && !liftable.has(k)) for (const { i, f } of setPositions[k]!) if (f > 0) colUpper[u(i)] = colUpper[l(i)] = 0;
+  for (let j = zetaCol; j < nBase; j++) colLower[j] = 0;
+  // Operator policy: an operator whose allocation delay is below the minimum gets no new stake.
+  if (on("operatorPolicy"))
+    P.forEach((p, i) => {
+      if (p.policyBlocked) colUpper[u(i)] = colUpper[l(i)] = 0;
     });
 
   // Liquidity and buffer, on per-strategy sums (U_s, L_s, D_s) to keep the dense rows short.
@@ -181,14 +224,17 @@ export function buildLp(
     add("definition", [U(si), ...idx.map(u)], [1, ...neg(idx.length)], "=", 0);
     add("definition", [Ls(si), ...idx.map(l)], [1, ...neg(idx.length)], "=", 0);
     add("definition", [D(si), ...idx.map(d)], [1, ...neg(idx.length)], "=", 0);
-    add("liquidity", [U(si)], [1], "<=", inst.idle[si]! + inst.matured[si]!);
-    add("liquidity", [Ls(si), D(si)], [1, -1], "<=", 0);
+    const sym = inst.strategies[si]!.symbol;
+    scope = { strategy: si };
+    add("liquidity", [U(si)], [1], "<=", inst.idle[si]! + inst.matured[si]!, `increaseNow ${sym}`);
+    add("liquidity", [Ls(si), D(si)], [1, -1], "<=", 0, `redeposit ${sym}`);
   });
   const matured = inst.matured.reduce((a, b) => a + b, 0);
   const spare = inst.buffer + matured - limits.minBufferEth;
-  add("minBuffer", S.map(U), ones(nS), "<=", Math.max(0, spare));
-  add("minBuffer", [...S.map(U), ...S.map(Ls), ...S.map(D)], [...ones(2 * nS), ...neg(nS)], "<=", spare);
-  add("turnover", [...S.map(U), ...S.map(D)], ones(2 * nS), "<=", limits.turnoverEth);
+  scope = "all";
+  add("minBuffer", S.map(U), ones(nS), "<=", Math.max(0, spare), "buffer now");
+  add("minBuffer", [...S.map(U), ...S.map(Ls), ...S.map(D)], [...ones(2 * nS), ...neg(nS)], "<=", spare, "buffer steady");
+  add("turnover", [...S.map(U), ...S.map(D)], ones(2 * nS), "<=", limits.turnoverEth, "turnover");
 
   // Definitions of e_k (steady exposure) and g_k (growth now).
   inst.sets.forEach((_, k) => {
@@ -199,44 +245,83 @@ export function buildLp(
     add("definition", cols, coefs, "=", e0[k]!);
     add("definition", [g(k), ...sp.map(({ i }) => u(i))], [1, ...sp.map(({ f }) => -f)], "=", 0);
   });
+  for (const k of paying) {
+    const sp = setPositions[k]!;
+    const cols = [en(k)];
+    const coefs = [1];
+    for (const { i, net } of sp) cols.push(u(i), l(i), d(i)), coefs.push(-net, -net, net);
+    add("definition", cols, coefs, "=", sp.reduce((sum, { i, net }) => sum + net * P[i]!.active, 0));
+  }
 
   // Per operator: cap, and compromise loss when the cap does not imply it.
   const opCap = limits.operatorCapEth;
   const L = limits.scenarioLossEth;
-  inst.operatorPositions.forEach((ps) => {
+  inst.operatorPositions.forEach((ps, o) => {
     if (!ps.length) return;
+    const who = inst.operators[o]!.address;
+    scope = { operator: o };
     const a = ps.reduce((s, i) => s + P[i]!.active, 0);
     const cur = ps.reduce((s, i) => s + P[i]!.active + P[i]!.queued, 0);
     const steadyCols = [...ps.map(u), ...ps.map(l), ...ps.map(d)];
-    add("operatorCap", steadyCols, [...ones(2 * ps.length), ...neg(ps.length)], "<=", opCap - a);
-    add("operatorCap", ps.map(u), ones(ps.length), "<=", Math.max(opCap, cur) - cur);
+    add("operatorCap", steadyCols, [...ones(2 * ps.length), ...neg(ps.length)], "<=", opCap - a, `operator ${who} steady`);
+    add("operatorCap", ps.map(u), ones(ps.length), "<=", Math.max(opCap, cur) - cur, `operator ${who} now`);
     if (L < opCap || !on("operatorCap")) {
       const sf = ps.map((i) => P[i]!.slashableFraction);
       const la = ps.reduce((s, i) => s + P[i]!.slashableFraction * P[i]!.active, 0);
       const lc = ps.reduce((s, i) => s + P[i]!.slashableFraction * (P[i]!.active + P[i]!.queued), 0);
-      add("scenarioLoss", steadyCols, [...sf, ...sf, ...sf.map((x) => -x)], "<=", L - la);
-      add("scenarioLoss", ps.map(u), sf, "<=", Math.max(L, lc) - lc);
+      add("scenarioLoss", steadyCols, [...sf, ...sf, ...sf.map((x) => -x)], "<=", L - la, `operator compromised ${who} steady`);
+      add("scenarioLoss", ps.map(u), sf, "<=", Math.max(L, lc) - lc, `operator compromised ${who} now`);
     }
   });
 
   // Per set, per AVS, per cluster, total (total slashable = sum_k e_k).
-  const capRows = (family: LimitFamily, ks: number[], cap: number) => {
-    const now = ks.reduce((s, k) => s + inst.sets[k]!.trellisNow, 0);
-    add(family, ks.map(e), ones(ks.length), "<=", cap);
-    add(family, ks.map(g), ones(ks.length), "<=", Math.max(cap, now) - now);
+  // Worst case: positions whose operator can still allocate before Trellis could leave add
+  // reachable_i x_i to every group of sets they are allocated to (risk.ts reachableExtra).
+  const reaching = P.flatMap((p, i) => (p.reachable > 0 ? [i] : []));
+  const capRows = (family: LimitFamily, ks: number[], cap: number, name: string) => {
+    scope = ks.length === inst.sets.length ? "all" : { sets: ks };
+    const inGroup = new Set(ks);
+    const rs = reaching.filter((i) => ks.length === inst.sets.length || P[i]!.sets.some((f) => inGroup.has(f.set)));
+    const phi = rs.map((i) => P[i]!.reachable);
+    const extraSteady = rs.reduce((acc, i) => acc + P[i]!.reachable * P[i]!.active, 0);
+    const extraNow = rs.reduce((acc, i) => acc + P[i]!.reachable * (P[i]!.active + P[i]!.queued), 0);
+    const now = ks.reduce((s, k) => s + inst.sets[k]!.trellisNow, 0) + extraNow;
+    add(
+      family,
+      [...ks.map(e), ...rs.map(u), ...rs.map(l), ...rs.map(d)],
+      [...ones(ks.length), ...phi, ...phi, ...phi.map((x) => -x)],
+      "<=",
+      cap - extraSteady,
+      `${name} steady`,
+    );
+    add(family, [...ks.map(g), ...rs.map(u)], [...ones(ks.length), ...phi], "<=", Math.max(cap, now) - now, `${name} now`);
   };
-  inst.sets.forEach((s, k) => capRows("operatorSetCap", [k], s.capEth));
+  inst.sets.forEach((s, k) => capRows("operatorSetCap", [k], s.capEth, `set ${s.key}`));
   inst.avs.forEach((a) => {
-    capRows("avsCap", a.sets, a.capEth);
-    if (L < a.capEth || !on("avsCap")) capRows("scenarioLoss", a.sets, L);
+    capRows("avsCap", a.sets, a.capEth, `avs ${a.address}`);
+    if (L < a.capEth || !on("avsCap")) capRows("scenarioLoss", a.sets, L, `avs slashes ${a.address}`);
   });
-  inst.clusters.forEach((c) => capRows("scenarioLoss", c.sets, L));
-  capRows("totalSlashableCap", inst.sets.map((_, k) => k), limits.totalSlashableCapEth);
+  inst.clusters.forEach((c) => capRows("scenarioLoss", c.sets, L, `cluster fails ${c.tag}`));
+  capRows("totalSlashableCap", inst.sets.map((_, k) => k), limits.totalSlashableCapEth, "total slashable");
 
-  // Robustness: sets robust now stay robust.
+  // Robustness: sets robust now stay robust; below the bound, Trellis' steady exposure does not
+  // grow (other operators in the set may gain stake another one loses), and the glide path
+  // shrinks it (soft: a shortfall s_k is charged glidePenalty per ETH).
   inst.sets.forEach((s, k) => {
-    if (s.robustNow && s.robustnessBound > s.others) add("robustness", [e(k)], [1], ">=", s.robustnessBound - s.others);
+    scope = { sets: [k] };
+    if (s.robustNow && s.robustnessBound > s.others)
+      add("robustness", [e(k)], [1], ">=", s.robustnessBound - s.others, `set ${s.key} stays robust`);
+    else if (!s.robustNow && !liftable.has(k) && setPositions[k]!.length)
+      add("robustness", [e(k)], [1], "<=", e0[k]!, `set ${s.key} below bound: no growth`);
   });
+  // Operator policy: a redistributing set's exposure does not grow unless allowed.
+  if (!params.allowRedistributingSets)
+    inst.sets.forEach((s, k) => {
+      scope = { sets: [k] };
+      if (s.redistributing && setPositions[k]!.length)
+        add("operatorPolicy", [e(k)], [1], "<=", e0[k]!, `set ${s.key} redistributing: no growth`);
+    });
+  glide.forEach(([k, target], j) => add("objective", [e(k), sBase + j], [1, -1], "<=", target, `set ${inst.sets[k]!.key} glide path`));
   // "bootstrap": below the bound, either no new stake (b = 0) or robust after the plan (b = 1).
   for (const k of binarySets) {
     const b = bIndex.get(k)!;
@@ -248,13 +333,44 @@ export function buildLp(
   }
   for (const k of fixedLifts) add("robustness", [e(k)], [1], ">=", inst.sets[k]!.robustnessBound - inst.sets[k]!.others);
 
+  // Tail risk: z_s >= loss_s - zeta, loss_s linear in e (set scenarios) or in the operator's
+  // positions (compromise: its slashable stake). CVaR = zeta + 1/(1-alpha) sum pi_s z_s.
+  const tailW = 1 / Math.max(1 - params.cvarAlpha, 1e-9);
+  scenarios.forEach((sc, j) => {
+    if (sc.operator !== null) {
+      const ps = inst.operatorPositions[sc.operator]!;
+      const sf = ps.map((i) => P[i]!.slashableFraction);
+      const base = ps.reduce((acc, i) => acc + P[i]!.slashableFraction * P[i]!.active, 0);
+      add("definition", [zBase + j, zetaCol, ...ps.map(u), ...ps.map(l), ...ps.map(d)], [1, 1, ...sf.map((x) => -x), ...sf.map((x) => -x), ...sf], ">=", base);
+    } else
+      add("definition", [zBase + j, zetaCol, ...sc.setLoss.map(({ set }) => e(set))], [1, 1, ...sc.setLoss.map(({ coef }) => -coef)], ">=", 0);
+  });
+  scope = "all";
+  if (tail && params.cvarLimitBps < 10_000)
+    add(
+      "tailRisk",
+      [zetaCol, ...scenarios.map((_, j) => zBase + j)],
+      [1, ...scenarios.map((sc) => tailW * sc.probability)],
+      "<=",
+      (params.cvarLimitBps / 10_000) * inst.tvl,
+      "CVaR of annual loss",
+    );
+  // Diversification: t_o >= stake_o - fair share.
+  const fair = fairShare(inst);
+  divOps.forEach((o, j) => {
+    const ps = inst.operatorPositions[o]!;
+    const a = ps.reduce((acc, i) => acc + P[i]!.active, 0);
+    add("definition", [tBase + j, ...ps.map(u), ...ps.map(l), ...ps.map(d)], [1, ...neg(2 * ps.length), ...ones(ps.length)], ">=", a - fair);
+  });
+
   // Objective and reward cuts.
   const h = params.horizonDays / 365;
   const gas = gasPerEth(inst);
   const delay = params.withdrawalDelayDays / 365;
   const cost = new Float64Array(numCols);
   inst.sets.forEach((s, k) => {
-    cost[e(k)] = -h * s.slashingProbability * s.slashingSeverity + (params.dilution ? 0 : h * s.rewardApr);
+    cost[e(k)] = -h * s.slashingProbability * s.slashingSeverity;
+    if (!params.dilution && nIndex.has(k)) cost[en(k)] = h * s.rewardApr;
     const rk = rIndex.get(k);
     if (rk === undefined) return;
     cost[rk] = h;
@@ -268,14 +384,21 @@ export function buildLp(
     for (const ej of [...pts].sort((x, y) => x - y)) {
       const slope = (R * so) / ((so + ej) * (so + ej));
       const icpt = (R * ej * ej) / ((so + ej) * (so + ej));
-      add("reward", [rk, e(k)], [1, -slope], "<=", icpt);
+      add("reward", [rk, en(k)], [1, -slope], "<=", icpt);
     }
   });
   P.forEach((p, i) => {
-    cost[u(i)] = -gas;
-    cost[l(i)] = -gas;
-    cost[d(i)] = -(delay * p.rewardApr + gas);
+    const sigma = uncertaintyPerEth(inst, i);
+    cost[u(i)] = -gas - sigma;
+    cost[l(i)] = -gas - sigma;
+    cost[d(i)] = -(delay * p.rewardApr + gas + sigma);
   });
+  if (tail) {
+    cost[zetaCol] = -params.cvarWeight * h;
+    scenarios.forEach((sc, j) => (cost[zBase + j] = -params.cvarWeight * h * tailW * sc.probability));
+  }
+  divOps.forEach((_, j) => (cost[tBase + j] = -params.diversificationPenalty * h));
+  glide.forEach((_, j) => (cost[sBase + j] = -params.glidePenalty));
   if (feasibilityOnly) cost.fill(0);
 
   // Rows in CSR. An empty row is kept only if it is violated (then the LP must be infeasible).
@@ -311,7 +434,17 @@ export function buildLp(
             ? `${["su", "sl", "sd"][Math.floor((j - 3 * n - 2 * K) / nS)]}${(j - 3 * n - 2 * K) % nS}`
             : j < bBase
               ? `r${rewardSets[j - rBase]}`
-              : `b${binarySets[j - bBase]}`,
+              : j < zetaCol
+                ? `b${binarySets[j - bBase]}`
+                : j < zBase
+                  ? "zeta"
+                  : j < tBase
+                    ? `z${j - zBase}`
+                    : j < sBase
+                      ? `t${divOps[j - tBase]}`
+                      : j < nBase
+                        ? `s${glide[j - sBase]![0]}`
+                        : `n${paying[j - nBase]}`,
     colCost: cost,
     colLower,
     colUpper,
@@ -319,6 +452,10 @@ export function buildLp(
     rowLower,
     rowUpper,
     rowFamilies: kept.map((row) => row.family),
+    rowNames: kept.map((row) => row.name ?? ""),
+    rowScopes: kept.map((row) => row.scope ?? "all"),
+    exposureCol: en,
+    rewardCols: [...rIndex].map(([set, col]) => ({ set, col })),
     starts,
     indices: indices.subarray(0, z),
     values: values.subarray(0, z),
@@ -432,6 +569,9 @@ interface SolveOutcome {
   moves: Moves;
   lpObjective: number;
   lp: LinearProgram;
+  binding: BindingLimit[];
+  /** LP solves of the dilution refinement (1: the first solve was within tolerance). */
+  rounds: number;
 }
 
 /**
@@ -453,13 +593,74 @@ function integrality(lp: LinearProgram): Int32Array {
   return out;
 }
 
-function runHighs(highs: Highs, lp: LinearProgram, backend: LpBackend): { status: string; x: ArrayLike<number>; objective: number } {
+interface HighsRun {
+  status: string;
+  x: ArrayLike<number>;
+  /** Row duals (shadow prices), in the LP's row order; empty for a MIP. */
+  duals: ArrayLike<number>;
+  objective: number;
+}
+
+/** A reward cut added by the dilution refinement: r_k - slope e_k <= icpt. */
+interface Cut {
+  set: number;
+  point: number;
+}
+
+function rewardCutRow(inst: Instance, k: number, ej: number): { slope: number; icpt: number } {
+  const s = inst.sets[k]!;
+  const R = rewardBudget(s.rewardApr, s.totalStake);
+  const so = dilutionOthers(s.others);
+  return { slope: (R * so) / ((so + ej) * (so + ej)), icpt: (R * ej * ej) / ((so + ej) * (so + ej)) };
+}
+
+/**
+ * Dilution refinement: the cuts over-estimate the concave reward between their points. At the
+ * solution, the gap (LP reward - true reward) x horizon is compared with `dilutionTolerance` x
+ * |LP objective|; when it is larger, a cut at the solution's exposure is added for every set
+ * whose reward is over-estimated, and the LP solved again (warm).
+ */
+function refinementCuts(inst: Instance, lp: LinearProgram, x: ArrayLike<number>, objective: number): Cut[] {
+  const h = inst.params.horizonDays / 365;
+  let gap = 0;
+  const over: { set: number; point: number; gap: number }[] = [];
+  for (const { set, col } of lp.rewardCols) {
+    const ek = Math.max(0, x[lp.exposureCol(set)]!);
+    const s = inst.sets[set]!;
+    const truth = (rewardBudget(s.rewardApr, s.totalStake) * ek) / (dilutionOthers(s.others) + ek);
+    const g = h * (x[col]! - truth);
+    gap += Math.max(0, g);
+    if (g > 0) over.push({ set, point: ek, gap: g });
+  }
+  if (gap <= inst.params.dilutionTolerance * Math.max(Math.abs(objective), 1e-9)) return [];
+  const floor = 1e-3 * gap / Math.max(1, over.length);
+  return over.filter((o) => o.gap > floor).map(({ set, point }) => ({ set, point }));
+}
+
+function runHighs(
+  highs: Highs,
+  lp: LinearProgram,
+  backend: LpBackend,
+  inst: Instance,
+  refine: boolean,
+): { run: HighsRun; cuts: Cut[]; rounds: number } {
+  const rounds = Math.max(1, inst.params.maxDilutionRounds);
   if (backend === "lpText") {
-    const res = highs.solve(lpText(lp), { output_flag: false, ...(lp.integerCols ? MIP_OPTIONS : {}) });
-    if (res.Status !== "Optimal") return { status: res.Status, x: [], objective: NaN };
-    const cols = res.Columns as Record<string, { Primal: number }>;
-    const x = Array.from(lp.colCost, (_, j) => cols[lp.colName(j)]?.Primal ?? 0);
-    return { status: "Optimal", x, objective: res.ObjectiveValue };
+    // Text: rebuild with the accumulated cuts each round (same cuts as the arrays path).
+    const cuts: Cut[] = [];
+    let cur = lp;
+    for (let round = 1; ; round++) {
+      const res = highs.solve(lpText(cur), { output_flag: false, ...(cur.integerCols ? MIP_OPTIONS : {}) });
+      if (res.Status !== "Optimal") return { run: { status: res.Status, x: [], duals: [], objective: NaN }, cuts, rounds: round };
+      const cols = res.Columns as Record<string, { Primal: number }>;
+      const x = Array.from(cur.colCost, (_, j) => cols[cur.colName(j)]?.Primal ?? 0);
+      const duals = cur.integerCols ? [] : (res.Rows as { Dual?: number }[]).map((r) => r.Dual ?? 0);
+      const run = { status: "Optimal", x, duals, objective: res.ObjectiveValue };
+      const more = refine && !cur.integerCols && round < rounds ? refinementCuts(inst, cur, x, res.ObjectiveValue) : [];
+      if (!more.length) return { run, cuts, rounds: round };
+      cuts.push(...more);
+      cur = withCuts(inst, lp, cuts);
+    }
   }
   const inf = (v: number) => (v === Infinity ? highs.infinity : v === -Infinity ? -highs.infinity : v);
   return highs.withModel(
@@ -477,14 +678,75 @@ function runHighs(highs: Highs, lp: LinearProgram, backend: LpBackend): { status
     },
     (model) => {
       model.options.set({ output_flag: false, ...(lp.integerCols ? MIP_OPTIONS : {}) });
-      model.run();
-      const code = model.getModelStatus();
-      const ms = highs.constants.modelStatus;
-      if (code === ms.optimal) return { status: "Optimal", x: model.getSolution().colValue, objective: model.getObjectiveValue() };
-      const status = code === ms.infeasible ? "Infeasible" : code === ms.unbounded ? "Unbounded" : code === ms.unboundedOrInfeasible ? "Primal infeasible or unbounded" : `status ${code}`;
-      return { status, x: [], objective: NaN };
+      const cuts: Cut[] = [];
+      for (let round = 1; ; round++) {
+        model.run();
+        const code = model.getModelStatus();
+        const ms = highs.constants.modelStatus;
+        if (code !== ms.optimal) {
+          const status = code === ms.infeasible ? "Infeasible" : code === ms.unbounded ? "Unbounded" : code === ms.unboundedOrInfeasible ? "Primal infeasible or unbounded" : `status ${code}`;
+          return { run: { status, x: [], duals: [], objective: NaN }, cuts, rounds: round };
+        }
+        const sol = model.getSolution();
+        const run = { status: "Optimal", x: sol.colValue, duals: lp.integerCols ? [] : sol.rowDual, objective: model.getObjectiveValue() };
+        const more = refine && !lp.integerCols && round < rounds ? refinementCuts(inst, lp, sol.colValue, run.objective) : [];
+        if (!more.length) return { run, cuts, rounds: round };
+        for (const c of more) {
+          const { slope, icpt } = rewardCutRow(inst, c.set, c.point);
+          const rcol = lp.rewardCols.find((r) => r.set === c.set)!.col;
+          model.addRow(-highs.infinity, icpt, { indices: [rcol, lp.exposureCol(c.set)], values: [1, -slope] });
+        }
+        cuts.push(...more);
+      }
     },
   );
+}
+
+/** The LP with refinement cuts appended (the same rows the arrays path adds to the model). */
+function withCuts(inst: Instance, lp: LinearProgram, cuts: Cut[]): LinearProgram {
+  const extra = cuts.map((c) => ({ c, ...rewardCutRow(inst, c.set, c.point) }));
+  const rows = lp.rows + extra.length;
+  const starts = new Int32Array(rows + 1);
+  starts.set(lp.starts);
+  const indices = new Int32Array(lp.nonzeros + 2 * extra.length);
+  indices.set(lp.indices);
+  const values = new Float64Array(lp.nonzeros + 2 * extra.length);
+  values.set(lp.values);
+  const rowLower = new Float64Array(rows).fill(-Infinity);
+  rowLower.set(lp.rowLower);
+  const rowUpper = new Float64Array(rows);
+  rowUpper.set(lp.rowUpper);
+  let z = lp.nonzeros;
+  extra.forEach(({ c, slope, icpt }, j) => {
+    indices[z] = lp.rewardCols.find((r) => r.set === c.set)!.col;
+    values[z++] = 1;
+    indices[z] = lp.exposureCol(c.set);
+    values[z++] = -slope;
+    rowUpper[lp.rows + j] = icpt;
+    starts[lp.rows + j + 1] = z;
+  });
+  return {
+    ...lp,
+    rows,
+    nonzeros: z,
+    starts,
+    indices,
+    values,
+    rowLower,
+    rowUpper,
+    rowFamilies: [...lp.rowFamilies, ...extra.map(() => "reward" as const)],
+    rowNames: [...lp.rowNames, ...extra.map(() => "")],
+    rowScopes: [...lp.rowScopes, ...extra.map(() => "all" as const)],
+  };
+}
+
+/** A limit row of the final LP with a non-zero dual: it binds the optimum. */
+export interface BindingLimit {
+  family: LimitFamily;
+  name: string;
+  /** Objective gained (ETH over the horizon) per ETH the limit is relaxed (the row's dual). */
+  valuePerEth: number;
+  scope: RowScope;
 }
 
 async function solveLp(
@@ -495,28 +757,31 @@ async function solveLp(
 ): Promise<SolveOutcome> {
   const highs = await loadHighs();
   const lp = buildLp(inst, relax, feasibilityOnly);
-  let res: ReturnType<typeof runHighs>;
-  try {
-    res = runHighs(highs, lp, backend);
-  } catch (e) {
-    throw new SolverError("HiGHS failed", [(e as Error).message]);
-  }
-  if (res.status === "Infeasible" || res.status === "Primal infeasible or unbounded")
-    return { status: "infeasible", moves: zeroMoves(inst), lpObjective: NaN, lp };
-  if (res.status !== "Optimal") throw new SolverError(`HiGHS returned status "${res.status}"`);
+  const run = (model: LinearProgram) => {
+    try {
+      return runHighs(highs, model, backend, inst, !feasibilityOnly && inst.params.dilution);
+    } catch (e) {
+      throw new SolverError("HiGHS failed", [(e as Error).message]);
+    }
+  };
+  let out = run(lp);
+  let finalLp = lp;
+  if (out.run.status === "Infeasible" || out.run.status === "Primal infeasible or unbounded")
+    return { status: "infeasible", moves: zeroMoves(inst), lpObjective: NaN, lp, binding: [], rounds: out.rounds };
+  if (out.run.status !== "Optimal") throw new SolverError(`HiGHS returned status "${out.run.status}"`);
   if (lp.integerCols) {
     // A binary within the integrality tolerance of 0 still lets a little stake in; fix the
     // binaries and solve the LP again, so "no new stake" is exact (column bounds of 0).
     const lifted = new Set<number>();
-    for (const j of lp.integerCols) if (res.x[j]! > 0.5) lifted.add(Number(lp.colName(j).slice(1)));
-    let fixed: ReturnType<typeof runHighs>;
-    try {
-      fixed = runHighs(highs, buildLp(inst, relax, feasibilityOnly, lifted), backend);
-    } catch (e) {
-      throw new SolverError("HiGHS failed", [(e as Error).message]);
+    for (const j of lp.integerCols) if (out.run.x[j]! > 0.5) lifted.add(Number(lp.colName(j).slice(1)));
+    const fixedLp = buildLp(inst, relax, feasibilityOnly, lifted);
+    const fixed = run(fixedLp);
+    if (fixed.run.status === "Optimal") {
+      out = { ...fixed, rounds: out.rounds + fixed.rounds };
+      finalLp = fixedLp;
     }
-    if (fixed.status === "Optimal") res = { ...fixed, objective: fixed.objective };
   }
+  const res = out.run;
   const n = inst.positions.length;
   const moves = zeroMoves(inst);
   inst.positions.forEach((p, i) => {
@@ -525,7 +790,17 @@ async function solveLp(
     moves.increaseLater[i] = Math.max(0, res.x[n + i]!);
     moves.decrease[i] = Math.min(p.active, Math.max(0, res.x[2 * n + i]!));
   });
-  return { status: "optimal", moves, lpObjective: res.objective, lp };
+  const binding: BindingLimit[] = [];
+  const tol = 1e-9;
+  for (let r = 0; r < finalLp.rows && r < res.duals.length; r++) {
+    const family = finalLp.rowFamilies[r]!;
+    const dual = res.duals[r]!;
+    if (Math.abs(dual) <= tol || family === "definition" || family === "reward" || family === "objective") continue;
+    binding.push({ family, name: finalLp.rowNames[r]!, valuePerEth: Math.abs(dual), scope: finalLp.rowScopes[r]! });
+  }
+  binding.sort((a, b) => b.valuePerEth - a.valuePerEth || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const lpSize = { ...finalLp, integerCols: lp.integerCols };
+  return { status: "optimal", moves, lpObjective: res.objective, lp: lpSize, binding, rounds: out.rounds };
 }
 
 export interface OptimizeResult {
@@ -539,6 +814,10 @@ export interface OptimizeResult {
   lpObjective: number;
   /** Size of the model; `integers`: binary columns ("bootstrap" robustness), 0 for a pure LP. */
   lp: { columns: number; rows: number; nonzeros: number; integers: number };
+  /** Limits with a non-zero dual at the optimum, most valuable to relax first. */
+  binding: BindingLimit[];
+  /** LP solves, including the dilution refinement's. */
+  solves: number;
 }
 
 export interface OptimizeOptions {
@@ -560,6 +839,8 @@ export async function optimizeInstance(inst: Instance, options: OptimizeOptions 
     current: evaluateObjective(inst, zeroMoves(inst)),
     lpObjective: out.lpObjective,
     lp: { columns: out.lp.columns, rows: out.lp.rows, nonzeros: out.lp.nonzeros, integers: out.lp.integerCols?.length ?? 0 },
+    binding: out.binding,
+    solves: out.rounds,
   };
 }
 

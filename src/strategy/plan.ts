@@ -8,11 +8,14 @@
 // decreases only touch active stake, and only completable withdrawals are completed, once each.
 // Tokens of a completed withdrawal that no deposit uses go back to the vault's buffer.
 import { buildInstance, weiToEth, type Instance } from "./model.js";
-import { optimizeInstance, type OptimizeOptions } from "./optimize.js";
+import { optimizeInstance, type BindingLimit, type OptimizeOptions, type RowScope } from "./optimize.js";
+import { portfolioCvar } from "./tailRisk.js";
 import {
   avsExposures,
   currentStake,
   evaluateObjective,
+  glideShortfalls,
+  stateValue,
   operatorStakes,
   setExposures,
   steadyStake,
@@ -43,6 +46,15 @@ export interface PlanTarget {
   increaseNow: bigint;
   increaseLater: bigint;
   decrease: bigint;
+  /** Limits binding this move at the optimum (empty when the position does not move). */
+  limits: PlanLimit[];
+}
+
+/** A binding limit and the value of relaxing it: ETH of objective (over the horizon) per ETH. */
+export interface PlanLimit {
+  family: BindingLimit["family"];
+  name: string;
+  valuePerEth: number;
 }
 
 export interface PlanExposure {
@@ -64,10 +76,23 @@ export interface Plan {
   deferred: { operator: Address; strategy: Address; ethValue: bigint }[];
   operators: PlanExposure[];
   avs: PlanExposure[];
-  /** Expected (reward - slashing loss) over the horizon, target minus current, ETH. */
+  /** Value over the horizon, target minus current, ETH: reward - expected slashing loss - tail-risk
+   *  term - diversification - glide-path shortfall. */
   gainEth: number;
   /** Forgone yield of moved stake plus gas of the actions, ETH. */
   costEth: number;
+  /** Uncertainty margin the gain must also beat, ETH (uncertaintyMultiple x box uncertainty). */
+  marginEth: number;
+  /** Stake moved by the plan (increases + decreases), ETH and bps of TVL. */
+  turnover: { eth: number; bps: number };
+  /** CVaR_alpha of the annual loss over the correlated scenarios, ETH, now and at the target. */
+  tailRisk: { alpha: number; currentEth: number; targetEth: number };
+  /** Every limit binding at the optimum with its dual, most valuable first. */
+  binding: PlanLimit[];
+  /** Exposure to sets below their robustness bound left above the glide target, ETH per set. */
+  glideShortfall: { key: string; eth: number }[];
+  /** Things the operator of the engine should know (missing AVS data, ...). */
+  warnings: string[];
   horizonDays: number;
   /** Risk-adjusted APR on TVL, now and at the target. */
   riskAdjustedApr: { current: number; target: number };
@@ -123,7 +148,7 @@ function stakeWei(inst: Instance, snapshot: Snapshot): { active: bigint[]; queue
  * Moves are rounded to gwei in the safe direction (increases down, decreases up); moves under
  * `minMoveEth` are dropped unless a limit needs them; the result is verified again.
  */
-export function planFromMoves(inst: Instance, snapshot: Snapshot, moves: Moves): Plan {
+export function planFromMoves(inst: Instance, snapshot: Snapshot, moves: Moves, binding: BindingLimit[] = []): Plan {
   const P = inst.positions;
   const { params } = inst;
   const { active, queued } = stakeWei(inst, snapshot);
@@ -146,7 +171,7 @@ export function planFromMoves(inst: Instance, snapshot: Snapshot, moves: Moves):
   const mandatory = violations(inst, zeroMoves(inst)).length > 0;
   const cur = evaluateObjective(inst, zeroMoves(inst));
   const tgt = evaluateObjective(inst, m);
-  const gainEth = tgt.rewardEth - tgt.slashingLossEth - (cur.rewardEth - cur.slashingLossEth);
+  const gainEth = stateValue(tgt) - stateValue(cur);
 
   // Actions.
   const actions: PlanAction[] = [];
@@ -213,13 +238,16 @@ export function planFromMoves(inst: Instance, snapshot: Snapshot, moves: Moves):
   if (!anyMove) {
     reason = "no move above the minimum size improves the risk-adjusted yield within the limits";
     final = [];
-  } else if (!mandatory && gainEth <= costEth) {
-    reason = `gain ${gainEth.toFixed(4)} ETH over ${params.horizonDays} days does not beat cost ${costEth.toFixed(4)} ETH`;
+  } else if (!mandatory && gainEth <= costEth + tgt.uncertaintyEth) {
+    reason =
+      `gain ${gainEth.toFixed(4)} ETH over ${params.horizonDays} days does not beat cost ${costEth.toFixed(4)} ETH ` +
+      `+ uncertainty margin ${tgt.uncertaintyEth.toFixed(4)} ETH`;
     final = [];
   } else {
     reason = mandatory
       ? `the current state breaks a limit (${violations(inst, zeroMoves(inst))[0]!.name}); plan required`
-      : `gain ${gainEth.toFixed(4)} ETH over ${params.horizonDays} days beats cost ${costEth.toFixed(4)} ETH`;
+      : `gain ${gainEth.toFixed(4)} ETH over ${params.horizonDays} days beats cost ${costEth.toFixed(4)} ETH ` +
+        `+ uncertainty margin ${tgt.uncertaintyEth.toFixed(4)} ETH`;
   }
   const used = final.length ? chosen : { now: P.map(() => 0n), later: P.map(() => 0n), dec: P.map(() => 0n) };
   const usedMoves = toFloatMoves(inst, used);
@@ -231,6 +259,18 @@ export function planFromMoves(inst: Instance, snapshot: Snapshot, moves: Moves):
   const opTgt = operatorStakes(inst, x1);
   const avsNow = avsExposures(inst, setExposures(inst, x0));
   const avsTgt = avsExposures(inst, setExposures(inst, x1));
+  const moved = P.reduce((acc, _, i) => acc + usedMoves.increaseNow[i]! + usedMoves.increaseLater[i]! + usedMoves.decrease[i]!, 0);
+  const planLimit = (b: BindingLimit): PlanLimit => ({ family: b.family, name: b.name, valuePerEth: b.valuePerEth });
+  const concerns = (sc: RowScope, i: number): boolean => {
+    const p = P[i]!;
+    if (sc === "all") return true;
+    if ("operator" in sc) return sc.operator === p.operatorIndex;
+    if ("strategy" in sc) return sc.strategy === p.strategyIndex;
+    return p.sets.some((f) => f.fraction > 0 && sc.sets.includes(f.set));
+  };
+  const warnings = inst.missingSets.map(
+    (k) => `operator set ${k} is not in the AVS data file: modelled with the explicit defaults (no reward, slashing probability ${params.unknownSetSlashingProbability}, never robust)`,
+  );
   const ray = (o: typeof cur) => (o.rewardEth - o.slashingLossEth) / (params.horizonDays / 365) / Math.max(inst.tvl, 1e-18);
   return {
     blockNumber: snapshot.blockNumber,
@@ -248,6 +288,10 @@ export function planFromMoves(inst: Instance, snapshot: Snapshot, moves: Moves):
       increaseNow: used.now[i]!,
       increaseLater: used.later[i]!,
       decrease: used.dec[i]!,
+      limits:
+        used.now[i]! > 0n || used.later[i]! > 0n || used.dec[i]! > 0n
+          ? binding.filter((b) => concerns(b.scope, i)).map(planLimit)
+          : [],
     })),
     deferred: P.flatMap((p, i) =>
       used.later[i]! > 0n ? [{ operator: p.operator, strategy: p.strategy, ethValue: used.later[i]! }] : [],
@@ -260,6 +304,12 @@ export function planFromMoves(inst: Instance, snapshot: Snapshot, moves: Moves):
     avs: inst.avs.map((a, k) => ({ key: a.address, currentEth: avsNow[k]!, targetEth: avsTgt[k]!, capEth: a.capEth })),
     gainEth: final.length ? gainEth : 0,
     costEth: final.length ? costEth : 0,
+    marginEth: final.length ? tgt.uncertaintyEth : 0,
+    turnover: { eth: moved, bps: (moved / Math.max(inst.tvl, 1e-18)) * 10_000 },
+    tailRisk: { alpha: params.cvarAlpha, currentEth: cur.cvarEth, targetEth: portfolioCvar(inst, x1) },
+    binding: binding.map(planLimit),
+    glideShortfall: [...glideShortfalls(inst, x1)].map(([k, eth]) => ({ key: inst.sets[k]!.key, eth })).filter((g) => g.eth > 1e-9),
+    warnings,
     horizonDays: params.horizonDays,
     riskAdjustedApr: { current: ray(cur), target: ray(usedObj) },
     tvlEth: inst.tvl,
@@ -283,5 +333,5 @@ export async function plan(
 ): Promise<Plan> {
   const inst = buildInstance(snapshot, avsData, { ...DEFAULT_ENGINE_PARAMS, ...params });
   const res = await optimizeInstance(inst, options);
-  return planFromMoves(inst, snapshot, res.moves);
+  return planFromMoves(inst, snapshot, res.moves, res.binding);
 }

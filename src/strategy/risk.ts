@@ -21,6 +21,7 @@
 // Stake queued for withdrawal is still slashable: the "now" state counts it, the steady state
 // (after the withdrawal delay) does not.
 import type { Instance } from "./model.js";
+import { portfolioCvar } from "./tailRisk.js";
 
 /** Moves per position (ETH): increases funded now (buffer or completed withdrawals), increases
  *  funded later by this plan's own withdrawals (after the delay), and decreases (queued now). */
@@ -57,6 +58,29 @@ export function setExposures(inst: Instance, x: Float64Array): Float64Array {
     for (const f of p.sets) e[f.set]! += x[i]! * f.fraction;
   });
   return e;
+}
+
+/** Exposure that pays depositors, per set: sum_i x_i f_ik (1 - commission_ik) (0 for rewards in
+ *  tokens the vault does not restake). The reward model's E_k. */
+export function netExposures(inst: Instance, x: Float64Array): Float64Array {
+  const e = new Float64Array(inst.sets.length);
+  inst.positions.forEach((p, i) => {
+    for (const f of p.sets) e[f.set]! += x[i]! * f.net;
+  });
+  return e;
+}
+
+/**
+ * Worst-case extra exposure of a group of sets (null: all sets) from magnitude operators may
+ * still allocate before Trellis could leave: sum over positions allocated to the group of
+ * reachable_i x_i (an operator can put its free magnitude on one set of the group, or spread it).
+ */
+export function reachableExtra(inst: Instance, x: Float64Array, sets: ReadonlySet<number> | null): number {
+  let sum = 0;
+  inst.positions.forEach((p, i) => {
+    if (p.reachable > 0 && (sets === null || p.sets.some((f) => sets.has(f.set)))) sum += p.reachable * x[i]!;
+  });
+  return sum;
 }
 
 export function avsExposures(inst: Instance, setExp: Float64Array): Float64Array {
@@ -130,7 +154,9 @@ export const dilutionOthers = (others: number): number => Math.max(others, 1);
 /** Reward budget per year of a set: its APR at today's total stake (at least 1 ETH). */
 export const rewardBudget = (apr: number, totalStake: number): number => apr * Math.max(totalStake, 1);
 
-/** Expected AVS reward per year, ETH, for set exposures E. */
+/** Expected AVS reward per year to depositors, ETH, for net set exposures E (`netExposures`).
+ *  Dilution is modelled on the net exposure too: stake an operator takes commission on dilutes
+ *  the set at its net share (exact without dilution; close while others' stake dominates). */
 export function expectedReward(inst: Instance, setExp: Float64Array, dilution = inst.params.dilution): number {
   return inst.sets.reduce((sum, s, k) => {
     const e = setExp[k]!;
@@ -161,28 +187,119 @@ export function moveCost(inst: Instance, m: Moves): number {
   );
 }
 
+/**
+ * Box uncertainty of the value of one ETH of stake in position i over the horizon, times the
+ * configured multiple: the worst case of sum_i v_i dx_i over v_i in [v^_i - s_i, v^_i + s_i] is
+ * sum_i v^_i dx_i - sum_i s_i |dx_i|, so every ETH moved in or out of i is charged s_i.
+ */
+export function uncertaintyPerEth(inst: Instance, i: number): number {
+  const p = inst.positions[i]!;
+  const { params } = inst;
+  const h = params.horizonDays / 365;
+  return params.uncertaintyMultiple * h * ((params.aprUncertainty + params.othersStakeUncertainty) * p.rewardApr + params.slashingUncertainty * p.slashingRate);
+}
+
+/** The uncertainty margin of moves, ETH: sum_i s_i (increases + decreases). */
+export function uncertaintyMargin(inst: Instance, m: Moves): number {
+  return inst.positions.reduce(
+    (s, _, i) => s + uncertaintyPerEth(inst, i) * (m.increaseNow[i]! + m.increaseLater[i]! + m.decrease[i]!),
+    0,
+  );
+}
+
+/** An equal share of the deployable stake per allowlisted operator, ETH (diversification). */
+export function fairShare(inst: Instance): number {
+  const n = inst.operators.filter((o, k) => o.allowed && inst.operatorPositions[k]!.length).length;
+  return inst.deployable / Math.max(1, n);
+}
+
+/** Diversification cost over the horizon, ETH: penalty x sum_o max(0, stake_o - fair share). */
+export function diversificationCost(inst: Instance, x: Float64Array): number {
+  const fair = fairShare(inst);
+  const h = inst.params.horizonDays / 365;
+  return inst.params.diversificationPenalty * h * operatorStakes(inst, x).reduce((s, v) => s + Math.max(0, v - fair), 0);
+}
+
+/** Exposure of active stake per set with no move (the steady state of "do nothing"), ETH. */
+export function activeExposures(inst: Instance): Float64Array {
+  return setExposures(inst, Float64Array.from(inst.positions, (p) => p.active));
+}
+
+/**
+ * Sets below their robustness bound that Trellis has active stake on: the glide path applies.
+ * Only under "snapshot" robustness: under "bootstrap" such a set may be lifted over its bound
+ * instead of left.
+ */
+export function glideSets(inst: Instance): number[] {
+  if ((inst.params.robustness ?? "snapshot") === "bootstrap" || inst.params.glideBps <= 0) return [];
+  const e0 = activeExposures(inst);
+  return inst.sets.flatMap((s, k) => (!s.robustNow && e0[k]! > 0 ? [k] : []));
+}
+
+/** Glide-path target per glide set: (1 - glideBps) x today's active exposure, ETH. */
+export function glideTargets(inst: Instance): Map<number, number> {
+  const e0 = activeExposures(inst);
+  return new Map(glideSets(inst).map((k) => [k, (1 - inst.params.glideBps / 10_000) * e0[k]!]));
+}
+
+/** Exposure above the glide targets, ETH (each set's shortfall). */
+export function glideShortfalls(inst: Instance, x: Float64Array): Map<number, number> {
+  const e = setExposures(inst, x);
+  return new Map([...glideTargets(inst)].map(([k, t]) => [k, Math.max(0, e[k]! - t)]));
+}
+
 export interface ObjectiveBreakdown {
   /** Expected reward over the horizon in the steady state, ETH. */
   rewardEth: number;
   /** Expected slashing loss over the horizon in the steady state, ETH. */
   slashingLossEth: number;
+  /** CVaR_alpha of the annual loss (scenarios of tailRisk.ts), ETH (not scaled by anything). */
+  cvarEth: number;
+  /** Tail-risk term: cvarWeight x horizon x CVaR, ETH. */
+  tailRiskEth: number;
+  /** Diversification term, ETH. */
+  diversificationEth: number;
+  /** Glide-path shortfall x glidePenalty, ETH. */
+  glideEth: number;
   moveCostEth: number;
-  /** reward - loss - cost. */
+  /** Uncertainty margin of the moves, ETH. */
+  uncertaintyEth: number;
+  /** reward - loss - tail - diversification - glide - move cost - uncertainty. */
   valueEth: number;
 }
 
-/** The LP's objective, computed independently: horizon x (reward - expected loss) - move cost. */
+/** The LP's objective, computed independently in plain TypeScript. */
 export function evaluateObjective(inst: Instance, m: Moves, dilution = inst.params.dilution): ObjectiveBreakdown {
   const h = inst.params.horizonDays / 365;
-  const e = setExposures(inst, steadyStake(inst, m));
-  const rewardEth = h * expectedReward(inst, e, dilution);
+  const x = steadyStake(inst, m);
+  const e = setExposures(inst, x);
+  const rewardEth = h * expectedReward(inst, netExposures(inst, x), dilution);
   const slashingLossEth = h * expectedSlashingLoss(inst, e);
+  const cvarEth = portfolioCvar(inst, x);
+  const tailRiskEth = inst.params.cvarWeight * h * cvarEth;
+  const diversificationEth = diversificationCost(inst, x);
+  const glideEth = inst.params.glidePenalty * [...glideShortfalls(inst, x).values()].reduce((a, b) => a + b, 0);
   const moveCostEth = moveCost(inst, m);
-  return { rewardEth, slashingLossEth, moveCostEth, valueEth: rewardEth - slashingLossEth - moveCostEth };
+  const uncertaintyEth = uncertaintyMargin(inst, m);
+  return {
+    rewardEth,
+    slashingLossEth,
+    cvarEth,
+    tailRiskEth,
+    diversificationEth,
+    glideEth,
+    moveCostEth,
+    uncertaintyEth,
+    valueEth: rewardEth - slashingLossEth - tailRiskEth - diversificationEth - glideEth - moveCostEth - uncertaintyEth,
+  };
 }
+
+/** Value of a state before move costs: reward - expected loss - tail - diversification - glide. */
+export const stateValue = (o: ObjectiveBreakdown): number =>
+  o.rewardEth - o.slashingLossEth - o.tailRiskEth - o.diversificationEth - o.glideEth;
 
 /** Risk-adjusted yield (APR on TVL) of a stake vector: (reward - expected loss) per year / TVL. */
 export function riskAdjustedYield(inst: Instance, x: Float64Array, dilution = inst.params.dilution): number {
   const e = setExposures(inst, x);
-  return (expectedReward(inst, e, dilution) - expectedSlashingLoss(inst, e)) / Math.max(inst.tvl, 1e-18);
+  return (expectedReward(inst, netExposures(inst, x), dilution) - expectedSlashingLoss(inst, e)) / Math.max(inst.tvl, 1e-18);
 }

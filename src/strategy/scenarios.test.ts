@@ -1,6 +1,6 @@
 // Named scenarios: what the engine must do in situations a risk manager would recognise.
 import { describe, expect, it } from "vitest";
-import { InfeasibleLimitsError } from "./errors.js";
+import { InfeasibleLimitsError, MissingAvsDataError } from "./errors.js";
 import { fixture, setAddr } from "./fixtures.js";
 import { addr } from "./generate.js";
 import { plan } from "./plan.js";
@@ -109,7 +109,8 @@ describe("scenario: robustness (Durvasula-Roughgarden)", () => {
       ],
     });
 
-  const loose = { turnoverBps: 10_000, maxScenarioLossBps: 10_000 };
+  // Robustness alone: without the tail-risk and uncertainty terms (tested apart).
+  const loose = { turnoverBps: 10_000, maxScenarioLossBps: 10_000, cvarWeight: 0, uncertaintyMultiple: 0 };
 
   it("a set whose robustness margin is below the bound gets no new stake (snapshot)", async () => {
     // Under "snapshot" even a set Trellis could lift gets nothing: bound 1.1 * 700 / 0.33 = 2333 > 2080.
@@ -183,7 +184,8 @@ describe("scenario: a fresh network (no set has outside stake above its bound)",
         { avs: 1, others: 0, apr: 0.08, p: 0.001, sev: 0.2, pfc: 600, theta: 0.5 },
       ],
     });
-  const loose = { turnoverBps: 10_000, maxScenarioLossBps: 10_000 };
+  // No tail-risk term: lifting a 100-ETH-reward set costs more CVaR than it earns (tested apart).
+  const loose = { turnoverBps: 10_000, maxScenarioLossBps: 10_000, cvarWeight: 0 };
 
   it("snapshot backs no set", async () => {
     const { snapshot, avsData } = f();
@@ -224,8 +226,87 @@ describe("scenario: nothing worth doing", () => {
       ],
       sets: [{ avs: 0, others: 1e5, apr: 0.0001, p: 0, sev: 0, pfc: 1, theta: 0.5 }],
     });
-    const p = await plan(snapshot, avsData, { gasPerActionEth: 0.01, minMoveEth: 0.5, maxScenarioLossBps: 10_000 });
+    // No tail-risk term: an operator compromise would otherwise make unstaking a 0.01% APR worth it.
+    const p = await plan(snapshot, avsData, { gasPerActionEth: 0.01, minMoveEth: 0.5, maxScenarioLossBps: 10_000, cvarWeight: 0 });
     expect(p.actions).toEqual([]);
     expect(p.reason).toMatch(/does not beat cost|no move above the minimum size/);
+  });
+});
+
+describe("scenario: robustness that acts (growth of exposure, not the operator; glide path)", () => {
+  // Set 0 is below its bound (others 100 + Trellis 40 < 1.1 x 1000 / 0.5); sets 1 and 2 are robust.
+  // Operator 0: 20% to set 0, 70% to set 1 (pays 6%). Operator 1: 20% to set 0, 70% to set 2 (1%).
+  const f = (glideBps: number) =>
+    fixture({
+      tvl: 1000,
+      idle: [0],
+      operators: [
+        { stake: [100], sets: [{ set: 0, fraction: 0.2 }, { set: 1, fraction: 0.7 }] },
+        { stake: [100], sets: [{ set: 0, fraction: 0.2 }, { set: 2, fraction: 0.7 }] },
+        { stake: [800], sets: [{ set: 2, fraction: 0.5 }] },
+      ],
+      sets: [
+        { avs: 0, others: 100, apr: 0.01, p: 0.001, sev: 0.1, pfc: 1000, theta: 0.5 },
+        { avs: 1, others: 1e5, apr: 0.06, p: 0.001, sev: 0.1, pfc: 10, theta: 0.5 },
+        { avs: 2, others: 1e5, apr: 0.01, p: 0.001, sev: 0.1, pfc: 10, theta: 0.5 },
+      ],
+    }).snapshot;
+  const avsData = fixture({
+    tvl: 1,
+    operators: [],
+    sets: [
+      { avs: 0, others: 100, apr: 0.01, p: 0.001, sev: 0.1, pfc: 1000, theta: 0.5 },
+      { avs: 1, others: 1e5, apr: 0.06, p: 0.001, sev: 0.1, pfc: 10, theta: 0.5 },
+      { avs: 2, others: 1e5, apr: 0.01, p: 0.001, sev: 0.1, pfc: 10, theta: 0.5 },
+    ],
+  }).avsData;
+  const params = { ...DEFAULT_ENGINE_PARAMS, turnoverBps: 10_000, maxScenarioLossBps: 10_000, cvarWeight: 0, uncertaintyMultiple: 0 };
+
+  it("an operator that also serves a set below its bound still gets new stake, and the exposure to that set does not grow", async () => {
+    const snapshot = f(0);
+    const p = await plan(snapshot, avsData, { ...params, glideBps: 0 });
+    const inst = buildInstance(snapshot, avsData, { ...params, glideBps: 0 });
+    expect(inst.sets[0]!.robustNow).toBe(false);
+    const grown = p.targets.find((t) => t.operator === op(0))!;
+    // v1 blocked every increase to operator 0; now its stake grows while operator 1's shrinks.
+    expect(grown.target).toBeGreaterThan(grown.active);
+    const m = zeroMoves(inst);
+    p.targets.forEach((t, i) => {
+      m.increaseNow[i] = weiToEth(t.increaseNow);
+      m.increaseLater[i] = weiToEth(t.increaseLater);
+      m.decrease[i] = weiToEth(t.decrease);
+    });
+    const e = setExposures(inst, steadyStake(inst, m));
+    expect(e[0]!).toBeLessThanOrEqual(40 + 1e-6);
+    expect(violations(inst, m)).toEqual([]);
+  });
+
+  it("the glide path shrinks exposure to the set below its bound by glideBps per plan", async () => {
+    const snapshot = f(2500);
+    const p = await plan(snapshot, avsData, { ...params, glideBps: 2500 });
+    const inst = buildInstance(snapshot, avsData, { ...params, glideBps: 2500 });
+    const m = zeroMoves(inst);
+    p.targets.forEach((t, i) => {
+      m.increaseNow[i] = weiToEth(t.increaseNow);
+      m.increaseLater[i] = weiToEth(t.increaseLater);
+      m.decrease[i] = weiToEth(t.decrease);
+    });
+    const e = setExposures(inst, steadyStake(inst, m));
+    expect(e[0]!).toBeLessThanOrEqual(0.75 * 40 + 1e-6);
+    expect(p.glideShortfall).toEqual([]);
+    expect(p.actions.some((a) => a.type === "queueWithdrawal")).toBe(true);
+  });
+
+  it("a set missing from the AVS data file: an error naming it, or the explicit default (no growth, a warning)", async () => {
+    const snapshot = f(0);
+    const partial = { ...avsData, operatorSets: avsData.operatorSets.slice(1) };
+    const err = await plan(snapshot, partial, { ...params, missingSets: "error" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MissingAvsDataError);
+    expect((err as MissingAvsDataError).sets).toEqual([`${setAddr(0)}/0`]);
+    const p = await plan(snapshot, partial, { ...params, missingSets: "default", glideBps: 0 });
+    expect(p.warnings.join("\n")).toMatch(new RegExp(`${setAddr(0)}/0 is not in the AVS data file`));
+    const inst = buildInstance(snapshot, partial, { ...params, missingSets: "default" });
+    expect(inst.sets[0]!.robustnessBound).toBe(Infinity);
+    expect(inst.sets[0]!.slashingProbability).toBe(DEFAULT_ENGINE_PARAMS.unknownSetSlashingProbability);
   });
 });

@@ -20,6 +20,7 @@ import {
   iAssetRegistryAbi,
   iDelegationManagerAbi,
   iOperatorDelegatorAbi,
+  iRewardsCoordinatorAbi,
   iRiskRegistryAbi,
   iStrategyAbi,
   iVaultAbi,
@@ -79,7 +80,7 @@ export async function snapshot<chain extends Chain | undefined>(
 ): Promise<SnapshotReturnType> {
   const { deployment } = parameters;
   const { vault, assetRegistry, riskRegistry } = deployment.trellis;
-  const { delegationManager, allocationManager } = deployment.eigenlayer;
+  const { delegationManager, allocationManager, rewardsCoordinator } = deployment.eigenlayer;
 
   const [blockNumber, chainId] = await Promise.all([
     parameters.blockNumber ?? getBlockNumber(client, { cacheTime: 0 }),
@@ -192,7 +193,7 @@ export async function snapshot<chain extends Chain | undefined>(
     ),
     Promise.all(
       operatorAddrs.map(async (operator) => {
-        const [sets, max] = await Promise.all([
+        const [sets, max, delay] = await Promise.all([
           readContract(client, { ...at, address: allocationManager, abi: iAllocationManagerAbi, functionName: "getAllocatedSets", args: [operator] }),
           strategyAddrs.length
             ? readContract(client, {
@@ -203,8 +204,10 @@ export async function snapshot<chain extends Chain | undefined>(
                 args: [operator, strategyAddrs],
               })
             : Promise.resolve([] as readonly bigint[]),
+          readContract(client, { ...at, address: allocationManager, abi: iAllocationManagerAbi, functionName: "getAllocationDelay", args: [operator] }),
         ]);
-        return { operator, sets: sets.map((s) => ({ avs: getAddress(s.avs), id: Number(s.id) })), max };
+        const allocationDelayBlocks = delay[0] ? Number(delay[1]) : null;
+        return { operator, sets: sets.map((s) => ({ avs: getAddress(s.avs), id: Number(s.id) })), max, allocationDelayBlocks };
       }),
     ),
     Promise.all(
@@ -218,6 +221,18 @@ export async function snapshot<chain extends Chain | undefined>(
   const sets = new Map<string, OperatorSet>();
   for (const o of operatorInfo) for (const s of o.sets) if (!sets.has(setKey(s.avs, s.id))) sets.set(setKey(s.avs, s.id), s);
   const avsAddrs = [...new Map([...sets.values()].map((s) => [s.avs.toLowerCase(), s.avs])).values()];
+
+  /** The operator's reward splits per set; null where the coordinator lacks the getter. */
+  const readSplits = (operator: Address, sets: OperatorSet[]) =>
+    Promise.all(
+      sets.map(async (set) => {
+        const [avsSplit, setSplit] = await Promise.all([
+          readContract(client, { ...at, address: rewardsCoordinator, abi: iRewardsCoordinatorAbi, functionName: "getOperatorAVSSplit", args: [operator, set.avs] }).catch(() => null),
+          readContract(client, { ...at, address: rewardsCoordinator, abi: iRewardsCoordinatorAbi, functionName: "getOperatorSetSplit", args: [operator, set] }).catch(() => null),
+        ]);
+        return { avs: set.avs, operatorSetId: set.id, avsSplitBps: avsSplit, operatorSetSplitBps: setSplit };
+      }),
+    );
 
   // Round 4: allocations; each set's members and strategies; caps.
   const [operators, setMembers, avsCaps, setCaps] = await Promise.all([
@@ -234,24 +249,31 @@ export async function snapshot<chain extends Chain | undefined>(
                 args: [o.operator, { avs: set.avs, id: set.id }, strategy],
               });
               // Pending increases are not slashable yet; pending decreases still are: `currentMagnitude`.
-              return { avs: set.avs, operatorSetId: set.id, strategy, allocatedMagnitude: BigInt(a.currentMagnitude) };
+              // A pending increase is committed: it lands at `effectBlock` whatever Trellis does.
+              const current = BigInt(a.currentMagnitude);
+              const pending = BigInt(a.pendingDiff) > 0n ? current + BigInt(a.pendingDiff) : current;
+              return { avs: set.avs, operatorSetId: set.id, strategy, allocatedMagnitude: current, pendingMagnitude: pending };
             }),
           ),
         );
         return {
           address: o.operator,
-          allocations: allocations.filter((a) => a.allocatedMagnitude > 0n),
+          allocations: allocations.filter((a) => a.allocatedMagnitude > 0n || a.pendingMagnitude > 0n),
           maxMagnitudes: strategyAddrs.map((strategy, i) => ({ strategy, maxMagnitude: BigInt(o.max[i] ?? 0n) })),
+          splits: await readSplits(o.operator, o.sets),
+          allocationDelayBlocks: o.allocationDelayBlocks,
         };
       }),
     ),
     Promise.all(
       [...sets.values()].map(async (set) => {
-        const [members, setStrategies] = await Promise.all([
+        const [members, setStrategies, redistributing] = await Promise.all([
           readContract(client, { ...at, address: allocationManager, abi: iAllocationManagerAbi, functionName: "getMembers", args: [set] }),
           readContract(client, { ...at, address: allocationManager, abi: iAllocationManagerAbi, functionName: "getStrategiesInOperatorSet", args: [set] }),
+          // Older cores lack the getter: no set is redistributing there.
+          readContract(client, { ...at, address: allocationManager, abi: iAllocationManagerAbi, functionName: "isRedistributingOperatorSet", args: [set] }).catch(() => false),
         ]);
-        return { set, members, strategies: setStrategies.map((s) => getAddress(s)) };
+        return { set, members, strategies: setStrategies.map((s) => getAddress(s)), redistributing };
       }),
     ),
     Promise.all(
@@ -282,7 +304,7 @@ export async function snapshot<chain extends Chain | undefined>(
 
   // Round 5: allocated stake of every member of every set, valued in ETH.
   const operatorSets: SnapshotOperatorSet[] = await Promise.all(
-    setMembers.map(async ({ set, members, strategies: setStrategies }) => {
+    setMembers.map(async ({ set, members, strategies: setStrategies, redistributing }) => {
       let total = 0n;
       if (members.length && setStrategies.length) {
         const stake = await readContract(client, {
@@ -306,7 +328,7 @@ export async function snapshot<chain extends Chain | undefined>(
           const max = o.maxMagnitudes.find((m) => m.strategy.toLowerCase() === a.strategy.toLowerCase())?.maxMagnitude ?? 0n;
           if (queued > 0n && max > 0n) total += (queued * a.allocatedMagnitude) / max;
         }
-      return { avs: set.avs, operatorSetId: set.id, totalAllocatedStake: total };
+      return { avs: set.avs, operatorSetId: set.id, totalAllocatedStake: total, redistributing };
     }),
   );
 

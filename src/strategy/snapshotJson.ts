@@ -13,6 +13,7 @@ const BIGINT_FIELDS = new Set([
   "completableBlock",
   "allocatedMagnitude",
   "maxMagnitude",
+  "pendingMagnitude",
   "totalAllocatedStake",
 ]);
 

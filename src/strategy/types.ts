@@ -49,11 +49,31 @@ export interface SnapshotAllocation {
   strategy: Address;
   /** Current allocated magnitude, WAD. Pending increases are not counted; pending decreases are. */
   allocatedMagnitude: bigint;
+  /** Magnitude once a pending (committed) increase lands, WAD; absent or <= current: none. */
+  pendingMagnitude?: bigint | undefined;
+}
+
+/** An operator's reward split (commission, bps) for one of its operator sets, from the
+ *  RewardsCoordinator; null when the coordinator has no such getter (the engine's default applies). */
+export interface SnapshotOperatorSplit {
+  avs: Address;
+  operatorSetId: number;
+  /** `getOperatorAVSSplit(operator, avs)`: its share of stake-proportional AVS rewards. */
+  avsSplitBps: number | null;
+  /** `getOperatorSetSplit(operator, set)`: its share of operator-directed rewards to the set. */
+  operatorSetSplitBps: number | null;
 }
 
 export interface SnapshotOperator {
   address: Address;
   allocations: SnapshotAllocation[];
+  /** Reward splits per allocated set (absent: the engine's defaultOperatorSplitBps everywhere). */
+  splits?: SnapshotOperatorSplit[] | undefined;
+  /**
+   * `AllocationManager.getAllocationDelay`: blocks before a new allocation of the operator becomes
+   * slashable; null when it has none set (it cannot allocate). Absent: not read (no worst case).
+   */
+  allocationDelayBlocks?: number | null | undefined;
   /** Max magnitude per strategy, WAD (starts at 1e18, shrinks when the operator is slashed). */
   maxMagnitudes: { strategy: Address; maxMagnitude: bigint }[];
 }
@@ -64,6 +84,8 @@ export interface SnapshotOperatorSet {
   operatorSetId: number;
   /** ETH value (wei) of all stake allocated to the set, by every staker, Trellis included. */
   totalAllocatedStake: bigint;
+  /** `AllocationManager.isRedistributingOperatorSet`: slashed stake goes to a recipient. */
+  redistributing?: boolean | undefined;
 }
 
 /** The RiskRegistry's limits (all bps of the vault's TVL). */
@@ -138,7 +160,73 @@ export interface EngineParams {
   dilution: boolean;
   /** Slashing prior for an operator set missing from the AVS data file (per year). */
   unknownSetSlashingProbability: number;
+  /**
+   * An operator set Trellis is (or could be) exposed to that the AVS data file does not list:
+   * "error" refuses to plan (`MissingAvsDataError` names the sets); "default" uses the explicit
+   * defaults (no reward, `unknownSetSlashingProbability`, full severity, never robust: no new
+   * stake, and the glide path shrinks what is there).
+   */
+  missingSets: MissingSetPolicy;
+
+  // Tail risk: CVaR over a set of correlated slashing scenarios (see scenarios.ts).
+  /** Tail level alpha of CVaR (0.99: the mean loss in the worst 1% of years). */
+  cvarAlpha: number;
+  /** Weight of CVaR_alpha(annual loss) in the objective, per ETH of CVaR per year (0: off). */
+  cvarWeight: number;
+  /** Hard limit on CVaR_alpha(annual loss), bps of TVL (10000: no limit beyond the TVL). */
+  cvarLimitBps: number;
+  /** Probability per year of a global event in which every operator set slashes at its severity. */
+  globalSlashProbability: number;
+  /** Probability per year that all sets sharing a cluster tag slash together at their severity. */
+  clusterSlashProbability: number;
+  /** Probability per year that one operator is compromised (all its allocated stake slashed). */
+  operatorCompromiseProbability: number;
+  /**
+   * Diversification: cost per ETH per year of an operator's stake above an equal share of the
+   * deployable stake. Small: it only decides between near-equal optima, always the same way.
+   */
+  diversificationPenalty: number;
+
+  // Calm under noise.
+  /** Relative uncertainty of AVS reward APRs (0.1: +-10%). */
+  aprUncertainty: number;
+  /** Relative uncertainty of slashing probabilities. */
+  slashingUncertainty: number;
+  /** Relative uncertainty of other stakers' stake on a set (moves the diluted reward). */
+  othersStakeUncertainty: number;
+  /**
+   * Multiple of the box uncertainty a move must beat: each ETH moved is charged this multiple of
+   * the uncertainty of the value of the stake at both ends, in the LP (a robust objective) and
+   * in the plan's gain-vs-cost test. 0: trade on point estimates.
+   */
+  uncertaintyMultiple: number;
+
+  // Robustness that acts.
+  /**
+   * Glide path: a plan must shrink Trellis' steady exposure to each set below its robustness
+   * bound by this fraction of today's exposure (bps), as far as the other limits allow (a
+   * shortfall is charged `glidePenalty` per ETH and reported).
+   */
+  glideBps: number;
+  /** Cost per ETH of glide-path shortfall (large: the glide wins over any yield). */
+  glidePenalty: number;
+
+  // Reward model.
+  /** Operator commission when the chain gives none, bps (EigenLayer's default split: 1000). */
+  defaultOperatorSplitBps: number;
+  /** Tangent refinement: re-solve until the LP's value is within this relative gap of the true one. */
+  dilutionTolerance: number;
+  /** Most LP solves of the tangent refinement. */
+  maxDilutionRounds: number;
+
+  // Operator policy (mirrors the RiskRegistry's; applies to new stake only).
+  /** Operators whose allocation delay is below this (blocks) get no new stake. */
+  minAllocationDelayBlocks: number;
+  /** May redistributing operator sets receive new stake? */
+  allowRedistributingSets: boolean;
 }
+
+export type MissingSetPolicy = "error" | "default";
 
 export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   maxScenarioLossBps: 1000,
@@ -153,6 +241,25 @@ export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   tangentCuts: 4,
   dilution: true,
   unknownSetSlashingProbability: 0.05,
+  missingSets: "default",
+  cvarAlpha: 0.99,
+  cvarWeight: 0.1,
+  cvarLimitBps: 10_000,
+  globalSlashProbability: 0.002,
+  clusterSlashProbability: 0.005,
+  operatorCompromiseProbability: 0.001,
+  diversificationPenalty: 1e-4,
+  aprUncertainty: 0.1,
+  slashingUncertainty: 0.25,
+  othersStakeUncertainty: 0.05,
+  uncertaintyMultiple: 0.6,
+  glideBps: 2500,
+  glidePenalty: 1,
+  defaultOperatorSplitBps: 1000,
+  dilutionTolerance: 5e-4,
+  maxDilutionRounds: 6,
+  minAllocationDelayBlocks: 0,
+  allowRedistributingSets: false,
 };
 
 /** Per operator set beliefs, from the AVS data file. */
@@ -172,6 +279,17 @@ export interface AvsOperatorSetData {
   corruptionThreshold: number;
   /** Correlation tags: sets sharing a tag may fail together. */
   clusters: string[];
+  /**
+   * Token the rewards are paid in. Only rewards in a token the vault restakes (an asset of one of
+   * the snapshot's strategies) are depositors' yield; others go to the treasury and count 0.
+   * Absent: paid in a restaked asset.
+   */
+  rewardToken?: Address | undefined;
+  /**
+   * How the AVS pays: "stake" (stake-proportional rewards submissions; the operator keeps its
+   * AVS split) or "operatorSet" (operator-directed rewards; the operator keeps its set split).
+   */
+  distribution?: "stake" | "operatorSet" | undefined;
 }
 
 export interface AvsData {

@@ -18,18 +18,22 @@
 //   allowlist     an operator off the allowlist gets no increase and is exited: x = 0
 //   robustness    a set at or above its bound B_k in the snapshot stays there:
 //                 others_k + E_k(x) >= B_k. A set below it, by EngineParams.robustness:
-//                 "snapshot": gets no new stake (every position allocated to it has no
-//                 increase); both hold for "no move", so robustness alone is never infeasible,
-//                 and together they imply "backed sets are robust or get nothing new".
-//                 "bootstrap": no new stake, or robust after the plan with Trellis' own stake
-//                 counted: others_k + E_k(x) >= B_k; checked as min(added_k, B_k - others_k -
-//                 E_k(x)) <= 0. On a set where Trellis has nothing yet this is the exact
-//                 condition "E_k(x) = 0 or robust"; stake already on a set below its bound may
-//                 stay (as in "snapshot"), so "no move" always passes here too.
+//                 "snapshot": Trellis' steady exposure to it does not grow, E_k(x) <= E_k(active)
+//                 (an operator in the set may gain stake that another operator in it loses);
+//                 both hold for "no move", so robustness alone is never infeasible.
+//                 "bootstrap": no growth, or robust after the plan with Trellis' own stake
+//                 counted: checked as min(E_k(x) - E_k(active), B_k - others_k - E_k(x)) <= 0.
+//                 The glide path (shrinking such exposure) is a soft target of the objective,
+//                 not a check.
+//   tailRisk      CVaR_alpha of the annual loss over the scenarios of tailRisk.ts, steady
+//                 state, <= cvarLimitBps of TVL (when the limit is below 100%).
 import { PlanVerificationError, type LimitFamily, type Violation } from "./errors.js";
 import { robustnessMode, type Instance } from "./model.js";
+import { portfolioCvar } from "./tailRisk.js";
 import {
+  activeExposures,
   avsExposures,
+  reachableExtra,
   clusterLosses,
   currentStake,
   operatorCompromiseLosses,
@@ -113,30 +117,50 @@ export function checkMoves(inst: Instance, m: Moves): Check[] {
     both("scenarioLoss", `operator compromised ${o.address}`, lx[k]!, lt[k]!, lc[k]!, limits.scenarioLossEth);
   });
 
+  // Set, AVS, cluster and total limits at the worst case operators can reach (reachableExtra).
+  const anyReach = inst.positions.some((p) => p.reachable > 0);
+  const extra = (ks: number[] | null) =>
+    anyReach ? [x, t, c].map((v) => reachableExtra(inst, v, ks && new Set(ks))) : [0, 0, 0];
   const [ex, et, ec] = [setExposures(inst, x), setExposures(inst, t), setExposures(inst, c)];
-  inst.sets.forEach((s, k) => both("operatorSetCap", `set ${s.key}`, ex[k]!, et[k]!, ec[k]!, s.capEth));
+  inst.sets.forEach((s, k) => {
+    const [dx, dt, dc] = extra([k]);
+    both("operatorSetCap", `set ${s.key}`, ex[k]! + dx!, et[k]! + dt!, ec[k]! + dc!, s.capEth);
+  });
   const [ax, at, ac] = [avsExposures(inst, ex), avsExposures(inst, et), avsExposures(inst, ec)];
   inst.avs.forEach((a, k) => {
-    both("avsCap", `avs ${a.address}`, ax[k]!, at[k]!, ac[k]!, a.capEth);
-    both("scenarioLoss", `avs slashes ${a.address}`, ax[k]!, at[k]!, ac[k]!, limits.scenarioLossEth);
+    const [dx, dt, dc] = extra(a.sets);
+    both("avsCap", `avs ${a.address}`, ax[k]! + dx!, at[k]! + dt!, ac[k]! + dc!, a.capEth);
+    both("scenarioLoss", `avs slashes ${a.address}`, ax[k]! + dx!, at[k]! + dt!, ac[k]! + dc!, limits.scenarioLossEth);
   });
   const [cx, ct, cc] = [clusterLosses(inst, ex), clusterLosses(inst, et), clusterLosses(inst, ec)];
-  inst.clusters.forEach((cl, k) =>
-    both("scenarioLoss", `cluster fails ${cl.tag}`, cx[k]!, ct[k]!, cc[k]!, limits.scenarioLossEth),
-  );
+  inst.clusters.forEach((cl, k) => {
+    const [dx, dt, dc] = extra(cl.sets);
+    both("scenarioLoss", `cluster fails ${cl.tag}`, cx[k]! + dx!, ct[k]! + dt!, cc[k]! + dc!, limits.scenarioLossEth);
+  });
+  // totalSlashable already counts reachable magnitude (slashableFraction is the worst case).
   both("totalSlashableCap", "total slashable", totalSlashable(inst, x), totalSlashable(inst, t), totalSlashable(inst, c), limits.totalSlashableCapEth);
 
-  const addedTo = new Float64Array(inst.sets.length);
+  // Operator policy: no new stake to an operator whose allocation delay is below the minimum, and
+  // no growth of exposure to a redistributing set unless allowed.
   P.forEach((p, i) => {
-    for (const f of p.sets) if (f.fraction > 0) addedTo[f.set]! += m.increaseNow[i]! + m.increaseLater[i]!;
+    if (p.policyBlocked) push("operatorPolicy", `no new stake ${p.operator}/${p.strategy} (allocation delay)`, m.increaseNow[i]! + m.increaseLater[i]!, 0);
   });
+  const ea = activeExposures(inst);
+  if (!inst.params.allowRedistributingSets)
+    inst.sets.forEach((s, k) => {
+      if (s.redistributing) push("operatorPolicy", `set ${s.key} redistributing: no growth`, ex[k]!, ea[k]!);
+    });
+
+  const e0 = activeExposures(inst);
   const bootstrap = robustnessMode(inst) === "bootstrap";
   inst.sets.forEach((s, k) => {
     if (s.robustNow) push("robustness", `set ${s.key} stays robust`, s.robustnessBound - s.others - ex[k]!, 0);
     else if (bootstrap)
-      push("robustness", `set ${s.key} no new stake or robust`, Math.min(addedTo[k]!, s.robustnessBound - s.others - ex[k]!), 0);
-    else push("robustness", `set ${s.key} below bound gets no new stake`, addedTo[k]!, 0);
+      push("robustness", `set ${s.key} no growth or robust`, Math.min(ex[k]! - e0[k]!, s.robustnessBound - s.others - ex[k]!), 0);
+    else push("robustness", `set ${s.key} below bound: no growth`, ex[k]!, e0[k]!);
   });
+  if (inst.params.cvarLimitBps < 10_000)
+    push("tailRisk", "CVaR of annual loss", portfolioCvar(inst, x), (inst.params.cvarLimitBps / 10_000) * inst.tvl);
   return out;
 }
 

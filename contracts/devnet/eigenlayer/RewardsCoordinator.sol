@@ -7,6 +7,7 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IRewardsCoordinator} from "../../interfaces/eigenlayer/IRewardsCoordinator.sol";
 import {Merkle} from "./libraries/Merkle.sol";
+import {OperatorSet, OperatorSetLib} from "../../interfaces/eigenlayer/OperatorSetLib.sol";
 
 /// @title RewardsCoordinator (devnet)
 /// @notice EigenLayer's RewardsCoordinator as far as Trellis uses it: the rewards updater posts merkle roots of
@@ -22,6 +23,17 @@ contract RewardsCoordinator is IRewardsCoordinator, Ownable, ReentrancyGuard {
     /// @dev Salts keep an earner leaf from ever being read as a token leaf: both hash 85 bytes.
     uint8 internal constant EARNER_LEAF_SALT = 0;
     uint8 internal constant TOKEN_LEAF_SALT = 1;
+    /// @dev Operator splits are in bips of the rewards; EigenLayer's default is 10%.
+    uint16 internal constant MAX_SPLIT_BIPS = 10_000;
+    uint16 internal constant INITIAL_DEFAULT_SPLIT_BIPS = 1000;
+
+    /// @dev EigenLayer's split record: `oldSplitBips == type(uint16).max` before the first split activates means
+    /// "the default".
+    struct OperatorSplit {
+        uint16 oldSplitBips;
+        uint16 newSplitBips;
+        uint32 activatedAt;
+    }
 
     /// @inheritdoc IRewardsCoordinator
     uint32 public immutable CALCULATION_INTERVAL_SECONDS;
@@ -37,7 +49,12 @@ contract RewardsCoordinator is IRewardsCoordinator, Ownable, ReentrancyGuard {
     /// @inheritdoc IRewardsCoordinator
     mapping(address earner => mapping(IERC20 token => uint256)) public cumulativeClaimed;
 
+    /// @inheritdoc IRewardsCoordinator
+    uint16 public defaultOperatorSplitBips = INITIAL_DEFAULT_SPLIT_BIPS;
+
     DistributionRoot[] internal _distributionRoots;
+    mapping(address operator => mapping(address avs => OperatorSplit)) internal _operatorAVSSplitBips;
+    mapping(address operator => mapping(bytes32 operatorSetKey => OperatorSplit)) internal _operatorSetSplitBips;
 
     modifier onlyRewardsUpdater() {
         if (msg.sender != rewardsUpdater) revert UnauthorizedCaller();
@@ -226,6 +243,66 @@ contract RewardsCoordinator is IRewardsCoordinator, Ownable, ReentrancyGuard {
         address oldClaimer = claimerFor[earner];
         claimerFor[earner] = claimer;
         emit ClaimerForSet(earner, oldClaimer, claimer);
+    }
+
+    /// @inheritdoc IRewardsCoordinator
+    function getOperatorAVSSplit(address operator, address avs) external view returns (uint16) {
+        return _getOperatorSplit(_operatorAVSSplitBips[operator][avs]);
+    }
+
+    /// @inheritdoc IRewardsCoordinator
+    function getOperatorSetSplit(address operator, OperatorSet calldata operatorSet) external view returns (uint16) {
+        return _getOperatorSplit(_operatorSetSplitBips[operator][OperatorSetLib.key(operatorSet)]);
+    }
+
+    /// @inheritdoc IRewardsCoordinator
+    function setDefaultOperatorSplit(uint16 split) external onlyOwner {
+        if (split > MAX_SPLIT_BIPS) revert SplitExceedsMax();
+        emit DefaultOperatorSplitBipsSet(defaultOperatorSplitBips, split);
+        defaultOperatorSplitBips = split;
+    }
+
+    /// @inheritdoc IRewardsCoordinator
+    /// @dev The operator itself only (standing in for EigenLayer's PermissionController).
+    function setOperatorAVSSplit(address operator, address avs, uint16 split) external {
+        if (msg.sender != operator) revert UnauthorizedCaller();
+        (uint32 activatedAt, uint16 oldSplit) = _setOperatorSplit(_operatorAVSSplitBips[operator][avs], split);
+        emit OperatorAVSSplitBipsSet(msg.sender, operator, avs, activatedAt, oldSplit, split);
+    }
+
+    /// @inheritdoc IRewardsCoordinator
+    /// @dev The operator itself only; unlike EigenLayer, the set's existence is not checked (no AllocationManager
+    /// reference on the devnet).
+    function setOperatorSetSplit(address operator, OperatorSet calldata operatorSet, uint16 split) external {
+        if (msg.sender != operator) revert UnauthorizedCaller();
+        OperatorSplit storage record = _operatorSetSplitBips[operator][OperatorSetLib.key(operatorSet)];
+        (uint32 activatedAt, uint16 oldSplit) = _setOperatorSplit(record, split);
+        emit OperatorSetSplitBipsSet(msg.sender, operator, operatorSet, activatedAt, oldSplit, split);
+    }
+
+    /// @dev As EigenLayer: the new split activates `activationDelay` seconds from now; until then the old one (or
+    /// the default, before any split) applies. Returns the activation time and the split that applied before.
+    function _setOperatorSplit(OperatorSplit storage record, uint16 split) internal returns (uint32 activatedAt, uint16 oldSplit) {
+        if (split > MAX_SPLIT_BIPS) revert SplitExceedsMax();
+        // A timestamp fits in uint32 until 2106.
+        activatedAt = uint32(block.timestamp) + activationDelay;
+        oldSplit = _getOperatorSplit(record);
+        if (record.activatedAt == 0) {
+            record.oldSplitBips = type(uint16).max;
+        } else {
+            if (block.timestamp <= record.activatedAt) revert PreviousSplitPending();
+            record.oldSplitBips = record.newSplitBips;
+        }
+        record.newSplitBips = split;
+        record.activatedAt = activatedAt;
+    }
+
+    function _getOperatorSplit(OperatorSplit memory record) internal view returns (uint16) {
+        if (
+            (record.oldSplitBips == 0 && record.newSplitBips == 0 && record.activatedAt == 0)
+                || (record.oldSplitBips == type(uint16).max && block.timestamp < record.activatedAt)
+        ) return defaultOperatorSplitBips;
+        return block.timestamp >= record.activatedAt ? record.newSplitBips : record.oldSplitBips;
     }
 
     function _setActivationDelay(uint32 _activationDelay) internal {

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {OperatorSet} from "./OperatorSetLib.sol";
 
 /// @notice The subset of EigenLayer's RewardsCoordinator errors that claiming and root submission use.
 /// @dev Names and (empty) arguments are identical to EigenLayer v1.x, so selectors match mainnet.
@@ -34,6 +35,10 @@ interface IRewardsCoordinatorErrors {
     error InvalidClaimProof();
     /// @dev The leaf's cumulative earnings are already fully claimed.
     error EarningsNotGreaterThanClaimed();
+    /// @dev An operator split above 10000 bips.
+    error SplitExceedsMax();
+    /// @dev A new split while the previous one has not activated yet.
+    error PreviousSplitPending();
 }
 
 /// @notice EigenLayer's rewards structs, under the same container name so ABIs carry the same internalType.
@@ -81,6 +86,23 @@ interface IRewardsCoordinatorEvents is IRewardsCoordinatorTypes {
         uint32 indexed rootIndex, bytes32 indexed root, uint32 indexed rewardsCalculationEndTimestamp, uint32 activatedAt
     );
     event DistributionRootDisabled(uint32 indexed rootIndex);
+    event DefaultOperatorSplitBipsSet(uint16 oldDefaultOperatorSplitBips, uint16 newDefaultOperatorSplitBips);
+    event OperatorAVSSplitBipsSet(
+        address indexed caller,
+        address indexed operator,
+        address indexed avs,
+        uint32 activatedAt,
+        uint16 oldOperatorAVSSplitBips,
+        uint16 newOperatorAVSSplitBips
+    );
+    event OperatorSetSplitBipsSet(
+        address indexed caller,
+        address indexed operator,
+        OperatorSet operatorSet,
+        uint32 activatedAt,
+        uint16 oldOperatorSetSplitBips,
+        uint16 newOperatorSetSplitBips
+    );
     event RewardsClaimed(
         bytes32 root,
         address indexed earner,
@@ -165,4 +187,23 @@ interface IRewardsCoordinator is IRewardsCoordinatorErrors, IRewardsCoordinatorE
 
     /// @notice The length of a rewards calculation period; mainnet uses one week.
     function CALCULATION_INTERVAL_SECONDS() external view returns (uint32);
+
+    /// @notice The operator's share (commission) of rewards in bips when it has set no split of its own.
+    function defaultOperatorSplitBips() external view returns (uint16);
+
+    /// @notice The operator's share in bips of the AVS's stake-proportional rewards submissions: the split it set
+    /// once activated (`activationDelay` after setting it), else `defaultOperatorSplitBips`. Stakers get the rest.
+    function getOperatorAVSSplit(address operator, address avs) external view returns (uint16);
+
+    /// @notice The operator's share in bips of operator-directed rewards to `operatorSet`, as `getOperatorAVSSplit`.
+    function getOperatorSetSplit(address operator, OperatorSet calldata operatorSet) external view returns (uint16);
+
+    /// @notice Sets the default split (owner only).
+    function setDefaultOperatorSplit(uint16 split) external;
+
+    /// @notice Sets the operator's split for an AVS (operator only); it activates after `activationDelay`.
+    function setOperatorAVSSplit(address operator, address avs, uint16 split) external;
+
+    /// @notice Sets the operator's split for an operator set (operator only); it activates after `activationDelay`.
+    function setOperatorSetSplit(address operator, OperatorSet calldata operatorSet, uint16 split) external;
 }
