@@ -58,15 +58,15 @@ export function formatDuration(seconds: bigint | number): string {
   let s = Math.round(Math.abs(Number(seconds)));
   const ago = Number(seconds) < 0;
   const parts: string[] = [];
+  // The largest unit present and the one below it: "2 d 3 h", "5 min 3 s" ("2 d 0 h" drops to "2 d").
   for (const [unit, len] of [["d", 86_400], ["h", 3_600], ["min", 60], ["s", 1]] as const) {
-    if (s >= len || (unit === "s" && parts.length === 0)) {
-      parts.push(`${Math.floor(s / len)} ${unit}`);
-      s %= len;
-    }
-    if (parts.length === 2) break;
+    if (parts.length === 0 && s < len && unit !== "s") continue;
+    const n = Math.floor(s / len);
+    s %= len;
+    if (parts.length === 0 || n > 0) parts.push(`${n} ${unit}`);
+    if (parts.length === 2 || unit === "s" || parts.length === 1 && n === 0) break;
   }
-  // Drop a trailing zero part ("2 d 0 h" -> "2 d").
-  const text = parts.filter((p, i) => i === 0 || !p.startsWith("0 ")).join(" ");
+  const text = parts.join(" ");
   return ago ? `${text} ago` : text;
 }
 

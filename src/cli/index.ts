@@ -34,8 +34,7 @@ const program = new Command()
   .option("--deployment <file>", "override the network's deployment file")
   .option("--wei", "amounts in and out as raw integers (wei) instead of token units")
   .option("-v, --verbose", "debug logs")
-  .version(version, "-V, --version", "the version of trellis")
-  .showHelpAfterError();
+  .version(version, "-V, --version", "the version of trellis");
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>();
 
@@ -227,7 +226,7 @@ withdraw
     const req = (await ctx.publicClient.readContract({ address: wq, abi: withdrawalQueueAbi, functionName: "getRequest", args: [id] })) as { asset: Address; shares: bigint; valueAtRequest: bigint; valueFinalized: bigint; requestedAt: number; finalizedAt: number; claimed: boolean };
     if (req.requestedAt === 0) {
       const next = (await ctx.publicClient.readContract({ address: wq, abi: withdrawalQueueAbi, functionName: "nextRequestId" })) as bigint;
-      throw new InputError(`requestId: no request #${id} (requests so far: #1 to #${next - 1n})`);
+      throw new InputError(`requestId: no request #${id} (${next > 1n ? `requests so far: #1 to #${next - 1n}` : "no requests yet"})`);
     }
     const claimable = (await ctx.publicClient.readContract({ address: wq, abi: withdrawalQueueAbi, functionName: "claimableAmount", args: [id] })) as bigint;
     const symbol = ctx.deployment.assets.find((a) => a.token === req.asset)?.symbol ?? req.asset;
@@ -243,7 +242,8 @@ program
     const ctx = await makeContext(globals());
     const s = await readStatus(ctx.publicClient, ctx.deployment);
     const names = existsSync(ctx.network.avsDataPath) ? avsNames(await loadAvsDataFile(ctx.network.avsDataPath)) : undefined;
-    ctx.out(formatStatus(s, { avs: names }), statusToJson(s));
+    const operators = new Map(ctx.deployment.operators.map((o, i) => [o.address.toLowerCase(), `operator ${i + 1}`]));
+    ctx.out(formatStatus(s, { avs: names, operators, raw: ctx.units.raw }), statusToJson(s));
   });
 
 program
