@@ -51,19 +51,22 @@ export async function deposit(ctx: CliContext, p: DepositParameters): Promise<De
   const user = accountFromKey(p.key).address;
   const receiver = p.receiver ?? user;
   const spender = depositSpender(ctx, p.asset.token);
-  const preview = await previewDeposit(ctx, p.asset.token, p.amount);
-  const minShares = p.minShares ?? (preview * 995n) / 1000n;
-  const call = depositCall(ctx, { asset: p.asset.token, amount: p.amount, minShares, receiver });
   let minted: bigint | undefined;
   if (p.mint) {
     if (!ctx.network.devnet) throw new ConfigError("--mint is devnet only");
     const mints = await devnetMintCalls(ctx, p.asset.symbol, user, p.amount);
     const needsApproval = (await readAllowance(ctx, { owner: user, token: p.asset.token, spender: spender.address })) < p.amount;
     const approve = needsApproval ? [{ ...exactApproveCall({ token: p.asset.token, spender: spender.address, amount: p.amount }), from: user }] : [];
-    await simulateFlow(ctx, [...mints, ...approve, { ...call, from: user }]);
+    // The preview can only be read once the tokens exist (an LST with no supply has no price yet), so the
+    // simulation checks the deposit without a minimum; the real deposit below has one.
+    const probe = depositCall(ctx, { asset: p.asset.token, amount: p.amount, minShares: p.minShares ?? 0n, receiver });
+    await simulateFlow(ctx, [...mints, ...approve, { ...probe, from: user }]);
     for (const m of mints) await userSend(ctx, m.key, m, `devnet mint: ${m.functionName} ${p.asset.symbol}`);
     minted = p.amount;
   }
+  const preview = await previewDeposit(ctx, p.asset.token, p.amount);
+  const minShares = p.minShares ?? (preview * 995n) / 1000n;
+  const call = depositCall(ctx, { asset: p.asset.token, amount: p.amount, minShares, receiver });
   const approval = await ensureAllowance(ctx, p.key, { owner: user, token: p.asset.token, symbol: p.asset.symbol, decimals: p.asset.decimals, spender: spender.address, spenderName: spender.name, amount: p.amount });
   const before = (await ctx.publicClient.readContract({ address: ctx.deployment.trellis.trETH, abi: trETHAbi, functionName: "balanceOf", args: [receiver] })) as bigint;
   const sent = await userSend(ctx, p.key, call, `deposit ${ctx.units.amount(p.amount, p.asset.symbol, p.asset.decimals)}`);
