@@ -78,8 +78,15 @@ export function makeUnits(deployment: Deployment | undefined, raw: boolean, deci
   };
 }
 
-/** Whether the RPC URL was given explicitly (flag or environment) rather than taken from the network file. */
-const rpcOverridden = (opts: GlobalOptions) => Boolean(opts.rpcUrl ?? (process.env.TRELLIS_RPC_URL?.trim() || undefined));
+/**
+ * The RPC URL to use: an explicit one (flag, TRELLIS_RPC_URL) wins; on a devnet, the URL `trellis devnet`
+ * recorded in the deployment file (it may run on another --port); else the network's.
+ */
+export function resolveRpcUrl(network: ResolvedNetwork, deployment: Deployment, explicit: string | undefined): string {
+  const overridden = Boolean(explicit ?? (process.env.TRELLIS_RPC_URL?.trim() || undefined));
+  const recorded = (deployment as Deployment & { rpcUrl?: unknown }).rpcUrl;
+  return network.devnet && !overridden && typeof recorded === "string" ? recorded : network.rpcUrl;
+}
 
 /** `validate` runs on the deployment before the first RPC, so a bad argument never reaches the node. */
 export async function makeContext(opts: GlobalOptions, validate?: (deployment: Deployment) => void): Promise<CliContext> {
@@ -87,9 +94,7 @@ export async function makeContext(opts: GlobalOptions, validate?: (deployment: D
   const loaded = loadNetwork({ network: opts.network, rpcUrl: opts.rpcUrl, deploymentFile: opts.deployment });
   const deployment = readDeployment(loaded.deploymentPath);
   validate?.(deployment);
-  // `trellis devnet --port N` records where its chain listens; the devnet commands follow it.
-  const recorded = (deployment as Deployment & { rpcUrl?: string }).rpcUrl;
-  const network = loaded.devnet && recorded && !rpcOverridden(opts) ? { ...loaded, rpcUrl: recorded } : loaded;
+  const network = { ...loaded, rpcUrl: resolveRpcUrl(loaded, deployment, opts.rpcUrl) };
   const { publicClient } = createChainClients({ rpcUrl: network.rpcUrl, chainId: deployment.chainId, name: network.name });
   const chainId = await publicClient.getChainId().catch((e: Error) => {
     throw new Error(`cannot reach ${network.rpcUrl} (${e.message.split("\n")[0]})${network.devnet ? ": is `trellis devnet` running?" : ""}`);
