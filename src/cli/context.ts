@@ -1,5 +1,5 @@
 // What every command needs: the network config, the deployment, clients, a logger, and units for output.
-import { erc20Abi, type Address } from "viem";
+import { erc20Abi, type Address, type Transport } from "viem";
 import { createLogger, type Logger } from "../chain/log.js";
 import { createChainClients } from "../chain/clients.js";
 import { loadDotenv, loadNetwork, type ResolvedNetwork } from "../chain/config.js";
@@ -89,15 +89,20 @@ export function resolveRpcUrl(network: ResolvedNetwork, deployment: Deployment, 
 }
 
 /** `validate` runs on the deployment before the first RPC, so a bad argument never reaches the node. */
-export async function makeContext(opts: GlobalOptions, validate?: (deployment: Deployment) => void): Promise<CliContext> {
+export async function makeContext(
+  opts: GlobalOptions,
+  validate?: (deployment: Deployment) => void,
+  extra: { wrapTransport?: (transport: Transport, url: string) => Transport } = {},
+): Promise<CliContext> {
   await loadDotenv();
   const loaded = loadNetwork({ network: opts.network, rpcUrl: opts.rpcUrl, deploymentFile: opts.deployment });
   const deployment = readDeployment(loaded.deploymentPath);
   validate?.(deployment);
-  const network = { ...loaded, rpcUrl: resolveRpcUrl(loaded, deployment, opts.rpcUrl) };
-  const { publicClient } = createChainClients({ rpcUrl: network.rpcUrl, chainId: deployment.chainId, name: network.name });
+  const rpcUrl = resolveRpcUrl(loaded, deployment, opts.rpcUrl);
+  const network = rpcUrl === loaded.rpcUrl ? loaded : { ...loaded, rpcUrl, rpcUrls: [rpcUrl] };
+  const { publicClient } = createChainClients({ rpcUrl: network.rpcUrl, rpcUrls: network.rpcUrls, chainId: deployment.chainId, name: network.name, wrapTransport: extra.wrapTransport });
   const chainId = await publicClient.getChainId().catch((e: Error) => {
-    throw new Error(`cannot reach ${network.rpcUrl} (${e.message.split("\n")[0]})${network.devnet ? ": is `trellis devnet` running?" : ""}`);
+    throw new Error(`cannot reach ${network.rpcUrls.join(", ")} (${e.message.split("\n")[0]})${network.devnet ? ": is `trellis devnet` running?" : ""}`);
   });
   if (chainId !== deployment.chainId) throw new Error(`${network.rpcUrl} is chain ${chainId}, the deployment is for chain ${deployment.chainId}`);
   const json = opts.json ?? false;

@@ -12,12 +12,15 @@ import { ConfigError, loadNetwork, requirePrivateKey } from "../chain/config.js"
 import { formatDate, formatDuration } from "../chain/format.js";
 import { avsNames, formatStatus, readStatus, statusToJson } from "../chain/status.js";
 import { InputError, parseAddressArg, parseAmountArg, parseCountArg, parseIntegerArg, parseSecondsArg, parseWeiArg } from "../chain/validate.js";
+import { checkEndpoints, redactRpcUrl } from "../chain/endpoints.js";
+import { readDeployment } from "../devnet/deployment.js";
 import { runKeeper } from "../keeper/keeper.js";
+import { createKeeperMetrics, instrumentTransport, serveMetrics } from "../keeper/metrics.js";
 import { readKeeperState } from "../keeper/readState.js";
 import { snapshotForPlanner } from "../keeper/plannerSnapshot.js";
 import { formatPlan, loadAvsDataFile, plan as makePlan, planToJson, type EngineParams } from "../strategy/index.js";
 import { formatApr } from "./aprFormat.js";
-import { currentUnits, makeContext, makeUnits, type CliContext, type GlobalOptions } from "./context.js";
+import { currentUnits, makeContext, makeLogger, makeUnits, type CliContext, type GlobalOptions } from "./context.js";
 import { deposit } from "./deposit.js";
 import { describeFailure } from "./failure.js";
 import { formatPosition, readDepositPreview, readPosition, readWithdrawPreview } from "./position.js";
@@ -270,12 +273,27 @@ program
   .option("--poll <seconds>", "seconds between cycles (default: the network's pollIntervalSeconds)")
   .option("--rewards-dir <dir>", "directory of EigenLayer distribution files (default: the network's rewardsDir)")
   .option("--avs-data <file>", "AVS data file for rebalancing (default: the network's avsDataFile)")
-  .action(async (o: { once?: boolean; dryRun?: boolean; rebalance: boolean; poll?: string; rewardsDir?: string; avsData?: string }) => {
+  .addOption(new Option("--metrics-port <port>", "serve Prometheus metrics on http://127.0.0.1:<port>/metrics (0: any free port)").env("TRELLIS_METRICS_PORT"))
+  .addOption(new Option("--metrics-host <host>", "address the metrics server listens on").default("127.0.0.1"))
+  .action(async (o: { once?: boolean; dryRun?: boolean; rebalance: boolean; poll?: string; rewardsDir?: string; avsData?: string; metricsPort?: string; metricsHost: string }) => {
     const poll = o.poll === undefined ? undefined : parseSecondsArg(o.poll, "--poll");
-    const ctx = await makeContext(globals());
-    const { key, source } = requirePrivateKey(ctx.network, "TRELLIS_KEEPER_KEY");
+    const metricsPort = o.metricsPort === undefined || o.metricsPort === "" ? undefined : Number(parseIntegerArg(o.metricsPort, "--metrics-port", { max: 65_535n }));
+    const metrics = metricsPort === undefined ? undefined : createKeeperMetrics();
+    const network = loadNetwork({ network: globals().network, rpcUrl: globals().rpcUrl, deploymentFile: globals().deployment });
+    const { key, source } = requirePrivateKey(network, "TRELLIS_KEEPER_KEY");
+    const log = makeLogger(globals());
+    if (network.rpcUrls.length > 1) {
+      const deployment = readDeployment(network.deploymentPath);
+      const { checks, warnings } = await checkEndpoints({ urls: network.rpcUrls, chainId: deployment.chainId });
+      for (const c of checks) if (c.ok) log.info("rpc endpoint", { url: redactRpcUrl(c.url), chainId: c.chainId, head: c.blockNumber, ms: c.ms });
+      for (const w of warnings) log.warn(w);
+    }
+    const ctx = await makeContext(globals(), undefined, metrics ? { wrapTransport: (t, url) => instrumentTransport(t, metrics, redactRpcUrl(url)) } : {});
     const account = accountFromKey(key);
-    ctx.log.info("keeper starting", { network: ctx.network.name, rpc: ctx.network.rpcUrl, keeper: account.address, key: source, dryRun: !!o.dryRun, once: !!o.once });
+    ctx.log.info("keeper starting", { network: ctx.network.name, rpc: ctx.network.rpcUrls.map(redactRpcUrl).join(", "), keeper: account.address, key: source, dryRun: !!o.dryRun, once: !!o.once });
+    const server = metrics ? await serveMetrics(metrics, { port: metricsPort!, host: o.metricsHost }) : undefined;
+    if (server) ctx.log.info("metrics", { url: server.url });
+    const names = existsSync(ctx.network.avsDataPath) ? avsNames(await loadAvsDataFile(ctx.network.avsDataPath)) : undefined;
     const controller = new AbortController();
     const stop = () => {
       ctx.log.info("stop requested: finishing the current step");
@@ -298,7 +316,9 @@ program
       once: o.once ?? false,
       pollIntervalSeconds: poll ?? ctx.network.pollIntervalSeconds,
       signal: controller.signal,
-    });
+      metrics,
+      avsNames: names,
+    }).finally(() => server?.close());
     if (ctx.json && o.once) process.stdout.write(JSON.stringify(reports.map((r) => ({ blockNumber: r.blockNumber, actions: r.actions, notes: r.notes })), (_, v) => (typeof v === "bigint" ? v.toString() : v)) + "\n");
   });
 

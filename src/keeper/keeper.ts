@@ -26,6 +26,8 @@ import {
 import { findRewardClaims } from "./rewards.js";
 import { readKeeperState, type Client, type KeeperState } from "./readState.js";
 import { snapshotForPlanner } from "./plannerSnapshot.js";
+import { recordAction, recordState, type KeeperMetrics } from "./metrics.js";
+import { readStatus } from "../chain/status.js";
 
 export type KeeperOptions = {
   publicClient: Client;
@@ -44,6 +46,10 @@ export type KeeperOptions = {
   engineParams?: Partial<EngineParams>;
   retry?: RetryOptions;
   signal?: AbortSignal | undefined;
+  /** Prometheus metrics to update (actions as they happen, the protocol's state after each cycle). */
+  metrics?: KeeperMetrics | undefined;
+  /** AVS names for metric labels. */
+  avsNames?: Map<string, string> | undefined;
 };
 
 export type ActionKind = "claimRewards" | "completeWithdrawal" | "sync" | "finalize" | "queueWithdrawal" | "allocate";
@@ -97,6 +103,7 @@ export async function runKeeperCycle(opts: KeeperOptions): Promise<CycleReport> 
     if (res.status === "reverted") rec.error = res.revert?.text ?? "reverted (reason unknown)";
     if (res.status === "skipped") rec.error = res.reason;
     actions.push(rec);
+    if (opts.metrics) recordAction(opts.metrics, rec);
     const fields = { action: kind, ...details, hash: rec.hash, error: rec.error };
     if (res.status === "confirmed") log.info(`${kind} confirmed`, fields);
     else if (res.status === "simulated") log.info(`${kind} (dry run: simulated ok, not sent)`, fields);
@@ -250,6 +257,7 @@ export async function runKeeper(opts: RunKeeperOptions): Promise<CycleReport[]> 
     try {
       const report = await runKeeperCycle(opts);
       reports.push(report);
+      if (opts.metrics) await updateStateMetrics(opts, opts.metrics);
       opts.log.info("cycle done", {
         block: report.blockNumber,
         sent: report.actions.filter((a) => a.status === "confirmed").length,
@@ -259,6 +267,8 @@ export async function runKeeper(opts: RunKeeperOptions): Promise<CycleReport[]> 
     } catch (e) {
       if (e instanceof StopError) break;
       opts.log.error("cycle failed", { error: describeError(e) });
+      opts.metrics?.cycles.inc({ outcome: "failed" });
+      opts.metrics?.errors.inc({ kind: "cycle" });
       if (opts.once) throw e;
     }
     try {
@@ -269,4 +279,18 @@ export async function runKeeper(opts: RunKeeperOptions): Promise<CycleReport[]> 
   }
   opts.log.info("keeper stopped");
   return reports;
+}
+
+/** One read of the chain for the state gauges, after a cycle. A failed read is logged, never fatal. */
+async function updateStateMetrics(opts: KeeperOptions, metrics: KeeperMetrics): Promise<void> {
+  try {
+    const state = await readKeeperState(opts.publicClient, { deployment: opts.deployment, retry: opts.retry });
+    const status = await readStatus(opts.publicClient, opts.deployment, state);
+    await recordState(metrics, { client: opts.publicClient, deployment: opts.deployment, state, status, avsNames: opts.avsNames });
+    metrics.cycles.inc({ outcome: "ok" });
+    metrics.lastCycle.set(Date.now() / 1000);
+  } catch (e) {
+    metrics.errors.inc({ kind: "metrics" });
+    opts.log.warn("metrics read failed", { error: describeError(e) });
+  }
 }
