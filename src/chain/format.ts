@@ -27,7 +27,7 @@ export function formatAmount(value: bigint, decimals: number, symbol?: string, o
   // Small non-zero values: show up to the first 3 significant digits rather than `0`.
   if (int === 0n && v !== 0n) {
     const firstNonZero = frac.search(/[1-9]/);
-    if (firstNonZero >= digits) digits = Math.min(decimals, firstNonZero + 3);
+    if (firstNonZero + 3 > digits) digits = Math.min(decimals, firstNonZero + 3);
   }
   frac = frac.slice(0, digits).replace(/0+$/, "");
   return `${neg ? "-" : ""}${groupThousands(int.toString())}${frac ? `.${frac}` : ""}${unit}`;
