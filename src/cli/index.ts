@@ -214,9 +214,11 @@ withdraw
     const id = parseIntegerArg(idArg, "requestId");
     const ctx = await makeContext(globals());
     const { key } = requirePrivateKey(ctx.network, "TRELLIS_USER_KEY");
+    const { asset } = (await ctx.publicClient.readContract({ address: ctx.deployment.trellis.withdrawalQueue, abi: withdrawalQueueAbi, functionName: "getRequest", args: [id] })) as { asset: Address };
     const res = await userSend(ctx, key, { address: ctx.deployment.trellis.withdrawalQueue, abi: withdrawalQueueAbi as Abi, functionName: "claim", args: [id] });
     const amount = res.status === "confirmed" ? (res.result as bigint) : 0n;
-    ctx.out(`request #${id} claimed: ${ctx.units.amount(amount, "units of its asset")} (tx ${res.hash})`, { requestId: id, amount, hash: res.hash });
+    const symbol = ctx.deployment.assets.find((a) => a.token === asset)?.symbol ?? asset;
+    ctx.out(`request #${id} claimed: ${ctx.units.amount(amount, symbol)} (tx ${res.hash})`, { requestId: id, amount, asset, hash: res.hash });
   });
 withdraw
   .command("status")

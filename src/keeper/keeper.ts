@@ -7,6 +7,7 @@ import { parseEventLogs, type Abi, type Hash } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import { strategyBaseAbi, vaultAbi, withdrawalQueueAbi } from "../abi/generated/index.js";
 import { describeError } from "../chain/errors.js";
+import { formatAmount, formatEth } from "../chain/format.js";
 import type { Logger } from "../chain/log.js";
 import { sleep, StopError, withRetry, type RetryOptions } from "../chain/retry.js";
 import { sendCall, type ContractCall, type SendContext } from "../chain/send.js";
@@ -104,7 +105,7 @@ export async function runKeeperCycle(opts: KeeperOptions): Promise<CycleReport> 
     if (res.status === "skipped") rec.error = res.reason;
     actions.push(rec);
     if (opts.metrics) recordAction(opts.metrics, rec);
-    const fields = { action: kind, ...details, hash: rec.hash, error: rec.error };
+    const fields = { action: kind, ...readable(details), hash: rec.hash, error: rec.error };
     if (res.status === "confirmed") log.info(`${kind} confirmed`, fields);
     else if (res.status === "simulated") log.info(`${kind} (dry run: simulated ok, not sent)`, fields);
     else log.warn(`${kind} ${res.status}`, fields);
@@ -293,4 +294,20 @@ async function updateStateMetrics(opts: KeeperOptions, metrics: KeeperMetrics): 
     metrics.errors.inc({ kind: "metrics" });
     opts.log.warn("metrics read failed", { error: describeError(e) });
   }
+}
+
+const ETH_FIELDS = new Set(["totalAssets", "measured"]);
+const ASSET_FIELDS = new Set(["amount", "need", "idle", "inFlight"]);
+
+/** Log fields in units: asset amounts with the asset's symbol, ETH values in ETH (the report keeps wei). */
+function readable(details: Record<string, unknown>): Record<string, unknown> {
+  const symbol = typeof details.asset === "string" && !details.asset.startsWith("0x") ? details.asset : undefined;
+  return Object.fromEntries(
+    Object.entries(details).map(([k, v]) => {
+      if (typeof v !== "bigint") return [k, v];
+      if (ETH_FIELDS.has(k)) return [k, formatEth(v)];
+      if (ASSET_FIELDS.has(k) && symbol) return [k, formatAmount(v, 18, symbol)];
+      return [k, v];
+    }),
+  );
 }
