@@ -1,5 +1,5 @@
 // viem clients for a network: one public client (reads, simulation, receipts) and, with a key, a signer.
-import { createPublicClient, defineChain, http, type Chain, type PublicClient, type Transport } from "viem";
+import { createPublicClient, defineChain, fallback, http, type Chain, type PublicClient, type Transport } from "viem";
 import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { withRetry, type RetryOptions } from "./retry.js";
 
@@ -25,10 +25,12 @@ export type ChainClients = { publicClient: PublicClient<Transport, Chain>; chain
 
 export type CreateChainClientsParameters = {
   rpcUrl: string;
+  /** Several endpoints for the same chain: requests fail over from one to the next in order (viem `fallback`). */
+  rpcUrls?: readonly string[] | undefined;
   chainId: number;
   name?: string;
-  /** Wraps the HTTP transport (fault injection in tests, metrics). */
-  wrapTransport?: (transport: Transport) => Transport;
+  /** Wraps each endpoint's HTTP transport (fault injection in tests, metrics); gets the endpoint's URL. */
+  wrapTransport?: (transport: Transport, url: string) => Transport;
   /** viem's own HTTP retries; the keeper retries itself, so 0 by default. */
   httpRetryCount?: number;
   /** Read retries at the transport (see `retryingTransport`); `false` turns them off. */
@@ -37,14 +39,19 @@ export type CreateChainClientsParameters = {
 };
 
 export function createChainClients(params: CreateChainClientsParameters): ChainClients {
+  const urls = params.rpcUrls?.length ? params.rpcUrls : [params.rpcUrl];
   const chain = defineChain({
     id: params.chainId,
     name: params.name ?? `chain ${params.chainId}`,
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [params.rpcUrl] } },
+    rpcUrls: { default: { http: [...urls] } },
   });
-  const base = http(params.rpcUrl, { retryCount: params.httpRetryCount ?? 0, timeout: 30_000 });
-  const wrapped = params.wrapTransport ? params.wrapTransport(base) : base;
+  const endpoint = (url: string) => {
+    const base = http(url, { retryCount: params.httpRetryCount ?? 0, timeout: 30_000 });
+    return params.wrapTransport ? params.wrapTransport(base, url) : base;
+  };
+  // In order, no ranking: the first endpoint serves while it answers; the next ones take over when it fails.
+  const wrapped = urls.length === 1 ? endpoint(urls[0]!) : fallback(urls.map(endpoint), { rank: false, retryCount: 0 });
   const transport = params.retry === false ? wrapped : retryingTransport(wrapped, params.retry);
   const publicClient = createPublicClient({ chain, transport, pollingInterval: params.pollingIntervalMs ?? 250 });
   return { publicClient, chain };

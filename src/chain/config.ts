@@ -55,6 +55,8 @@ const networkConfigSchema = z
     chainId: z.number().int().positive(),
     /** A fixed RPC URL (devnet), or the name of the environment variable holding it (`rpcUrlEnv`). */
     rpcUrl: z.string().url().optional(),
+    /** More endpoints of the same chain to fail over to, in order, after the first. */
+    fallbackRpcUrls: z.array(z.string().url()).optional(),
     rpcUrlEnv: z.string().regex(/^[A-Z0-9_]+$/).optional(),
     deploymentFile: z.string().min(1),
     /** Directory of EigenLayer-format distribution files (`*.json`) the keeper claims from. */
@@ -76,7 +78,10 @@ export type NetworkConfig = z.infer<typeof networkConfigSchema>;
 
 /** A network config with its secrets and paths resolved, ready to use. */
 export type ResolvedNetwork = NetworkConfig & {
+  /** The first endpoint. */
   rpcUrl: string;
+  /** Every endpoint, in failover order (a comma-separated --rpc-url / TRELLIS_RPC_URL, or rpcUrl + fallbackRpcUrls). */
+  rpcUrls: string[];
   deploymentPath: string;
   rewardsPath: string;
   avsDataPath: string;
@@ -125,14 +130,33 @@ export function loadNetwork(params: LoadNetworkParameters): ResolvedNetwork {
   const env = (name: string) => process.env[name]?.trim() || undefined;
   const rpcUrl = params.rpcUrl ?? env("TRELLIS_RPC_URL") ?? (c.rpcUrlEnv ? env(c.rpcUrlEnv) : undefined) ?? c.rpcUrl;
   if (!rpcUrl) throw new ConfigError(`missing environment variable ${c.rpcUrlEnv}: the RPC URL of ${c.name}`);
+  const rpcUrls = splitRpcUrls(rpcUrl);
+  if (rpcUrls.length === 1 && rpcUrl === c.rpcUrl && c.fallbackRpcUrls) rpcUrls.push(...c.fallbackRpcUrls);
   return {
     ...c,
-    rpcUrl,
+    rpcUrl: rpcUrls[0]!,
+    rpcUrls,
     deploymentPath: abs(params.deploymentFile ?? c.deploymentFile),
     rewardsPath: abs(params.rewardsDir ?? c.rewardsDir),
     avsDataPath: abs(params.avsDataFile ?? c.avsDataFile),
     gasPriceCap: BigInt(Math.round(c.gasPriceCapGwei * 1e9)),
   };
+}
+
+/** A comma-separated list of RPC URLs, each checked. */
+export function splitRpcUrls(value: string): string[] {
+  const urls = value.split(",").map((u) => u.trim()).filter(Boolean);
+  for (const u of urls) {
+    let ok = false;
+    try {
+      ok = ["http:", "https:"].includes(new URL(u).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new ConfigError(`RPC URL "${u}" is not an http(s) URL`);
+  }
+  if (urls.length === 0) throw new ConfigError("no RPC URL given");
+  return urls;
 }
 
 /** Devnet default keys, from the public mnemonic. DEVNET ONLY: anyone can spend from these. */
@@ -145,9 +169,17 @@ export type SecretName = keyof typeof DEVNET_DEFAULT_KEY_INDEX;
  */
 export function requirePrivateKey(network: NetworkConfig, name: SecretName): { key: `0x${string}`; source: string } {
   const value = process.env[name]?.trim();
+  const file = process.env[`${name}_FILE`]?.trim();
+  if (value && file) throw new ConfigError(`both ${name} and ${name}_FILE are set: keep one`);
   if (value) {
     if (!/^0x[0-9a-fA-F]{64}$/.test(value)) throw new ConfigError(`${name} is set but is not a 32-byte hex private key (0x + 64 hex digits)`);
     return { key: value as `0x${string}`, source: `env ${name}` };
+  }
+  if (file) {
+    if (!existsSync(file)) throw new ConfigError(`${name}_FILE: no file at ${file}`);
+    const key = readFileSync(file, "utf8").trim();
+    if (!/^0x[0-9a-fA-F]{64}$/.test(key)) throw new ConfigError(`${name}_FILE: ${file} does not hold a 32-byte hex private key (0x + 64 hex digits)`);
+    return { key: key as `0x${string}`, source: `file ${file} (${name}_FILE)` };
   }
   if (network.devnet) {
     const index = DEVNET_DEFAULT_KEY_INDEX[name];

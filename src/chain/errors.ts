@@ -37,6 +37,8 @@ export type DecodedRevert = {
   /** `OperatorCapExceeded(0xab…, 2500, 2600)` */
   text: string;
   raw?: Hex | undefined;
+  /** The error's parameters (names and types), when the error is in the combined ABI. */
+  inputs?: readonly { name?: string | undefined; type: string }[] | undefined;
 };
 
 const fmtArg = (a: unknown): string =>
@@ -47,7 +49,7 @@ export function decodeRevertData(data: Hex): DecodedRevert {
   try {
     const r = decodeErrorResult({ abi: allErrorsAbi as Abi, data });
     const args = (r.args ?? []) as readonly unknown[];
-    return { errorName: r.errorName, args, text: `${r.errorName}(${args.map(fmtArg).join(", ")})`, raw: data };
+    return { errorName: r.errorName, args, text: `${r.errorName}(${args.map(fmtArg).join(", ")})`, raw: data, inputs: (r.abiItem as AbiError).inputs };
   } catch {
     return { errorName: "unknown", args: [], text: `unknown revert ${data.slice(0, 10)}`, raw: data };
   }
@@ -61,7 +63,8 @@ export function decodeRevert(error: unknown): DecodedRevert | undefined {
     if (reverted.raw) return decodeRevertData(reverted.raw);
     if (reverted.data) {
       const args = (reverted.data.args ?? []) as readonly unknown[];
-      return { errorName: reverted.data.errorName, args, text: `${reverted.data.errorName}(${args.map(fmtArg).join(", ")})` };
+      const inputs = (reverted.data.abiItem as { inputs?: DecodedRevert["inputs"] }).inputs;
+      return { errorName: reverted.data.errorName, args, text: `${reverted.data.errorName}(${args.map(fmtArg).join(", ")})`, inputs };
     }
     if (reverted.reason) return { errorName: "Error", args: [reverted.reason], text: `Error("${reverted.reason}")` };
     return { errorName: "unknown", args: [], text: reverted.shortMessage };

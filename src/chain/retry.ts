@@ -1,6 +1,12 @@
 // Retries with exponential backoff for RPC and network failures. A contract revert is an answer, not a
-// failure of the node: it is never retried.
+// failure of the node: it is never retried, and neither is a call viem refused to encode (a bad address,
+// a negative or oversized integer: the input is wrong, the node is fine).
+import { BaseError } from "viem";
 import { decodeRevert } from "./errors.js";
+
+const INPUT_ERRORS = /^(InvalidAddressError|IntegerOutOfRangeError|AbiEncoding\w*Error|InvalidArgumentError|SizeOverflowError|InvalidAbiEncodingTypeError)$/;
+
+const isInputError = (error: unknown): boolean => error instanceof BaseError && error.walk((e) => INPUT_ERRORS.test((e as Error).name)) !== null;
 
 export type RetryOptions = {
   retries?: number;
@@ -11,7 +17,7 @@ export type RetryOptions = {
 };
 
 export const isRetryable = (error: unknown): boolean =>
-  decodeRevert(error) === undefined && !(error instanceof StopError) && !/execution reverted|revert/i.test(String((error as Error)?.message ?? ""));
+  decodeRevert(error) === undefined && !(error instanceof StopError) && !isInputError(error) && !/execution reverted|revert/i.test(String((error as Error)?.message ?? ""));
 
 /** Thrown when a stop was requested while waiting. */
 export class StopError extends Error {

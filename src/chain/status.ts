@@ -2,6 +2,7 @@
 // and the withdrawal queue. Built on the keeper's chain read and the engine's Snapshot.
 import type { Address } from "viem";
 import { trETHAbi } from "../abi/generated/index.js";
+import { formatAmount, formatDate, formatEth, formatRate, shortAddress } from "./format.js";
 import type { Deployment } from "../devnet/deployment.js";
 import { readKeeperState, type Client, type KeeperState } from "../keeper/readState.js";
 import { snapshot as readSnapshot } from "../strategy/snapshot.js";
@@ -116,7 +117,6 @@ export const eth = (wei: bigint, digits = 4): string => {
   return neg ? `-${s}` : s;
 };
 
-const short = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`;
 
 /** A plain-text table. */
 export function table(head: string[], rows: string[][]): string {
@@ -132,18 +132,30 @@ export function avsNames(avsData: { operatorSets: { avs: string; name?: string |
   return out;
 }
 
-export function formatStatus(s: Status, names?: { avs?: Map<string, string> }): string {
+export type StatusNames = {
+  /** AVS names by lowercase address (from the AVS data file). */
+  avs?: Map<string, string> | undefined;
+  /** Operator names by lowercase address. */
+  operators?: Map<string, string> | undefined;
+  /** --wei. */
+  raw?: boolean | undefined;
+};
+
+export function formatStatus(s: Status, names: StatusNames = {}): string {
+  const f = { raw: names.raw };
+  const e = (v: bigint) => formatEth(v, f);
   const pct = (a: bigint, b: bigint) => (b === 0n ? "-" : `${(Number((a * 10_000n) / b) / 100).toFixed(1)}%`);
+  const opName = (a: Address) => names.operators?.get(a.toLowerCase()) ?? shortAddress(a);
   const out: string[] = [];
-  out.push(`block ${s.blockNumber}  TVL ${eth(s.totalAssets)} ETH  rate ${eth(s.rate, 6)} ETH/trETH  supply ${eth(s.trEthSupply)} trETH`);
-  if (s.measuredTotalAssets !== s.totalAssets) out.push(`measured ${eth(s.measuredTotalAssets)} ETH (applied at the next sync)`);
-  out.push(`idle: ${s.idle.map((i) => `${eth(i.units)} ${i.symbol}`).join(", ")}`);
-  out.push("", "Allocation per operator");
-  out.push(table(["operator", "delegator", "active ETH", "queued ETH", "share of TVL"], s.operators.map((o) => [short(o.operator), short(o.delegator), eth(o.active), eth(o.queued), `${(o.share * 100).toFixed(1)}%`])));
-  out.push("", "Exposure per AVS (against its cap)");
-  out.push(table(["avs", "exposure ETH", "cap ETH", "used"], s.avs.map((a) => [names?.avs?.get(a.key) ?? short(a.avs), eth(a.exposure), eth(a.cap), pct(a.exposure, a.cap)])));
-  out.push(`total slashable ${eth(s.totalSlashable.exposure)} ETH of cap ${eth(s.totalSlashable.cap)} ETH (${pct(s.totalSlashable.exposure, s.totalSlashable.cap)})`);
-  out.push("", `Withdrawal queue: ${s.queue.pending} pending (${eth(s.queue.pendingValue)} ETH), next to finalize #${s.queue.nextToFinalize}, next id #${s.queue.nextRequestId}; ${s.queuedWithdrawals} EigenLayer withdrawal(s) in flight`);
+  out.push(`block ${s.blockNumber} (${formatDate(s.timestamp)})  TVL ${e(s.totalAssets)}  rate ${formatRate(s.rate, f)}  supply ${formatAmount(s.trEthSupply, 18, "trETH", f)}`);
+  if (s.measuredTotalAssets !== s.totalAssets) out.push(`measured ${e(s.measuredTotalAssets)} (applied at the next sync)`);
+  out.push(`idle: ${s.idle.map((i) => formatAmount(i.units, 18, i.symbol, f)).join(", ")}`);
+  out.push("", "Stake per operator (ETH)");
+  out.push(table(["operator", "active", "queued", "of TVL"], s.operators.map((o) => [opName(o.operator), e(o.active), e(o.queued), `${(o.share * 100).toFixed(1)}%`])));
+  out.push("", "Exposure per AVS (ETH, against its cap)");
+  out.push(table(["AVS", "exposure", "cap", "used"], s.avs.map((a) => [names.avs?.get(a.key) ?? shortAddress(a.avs), e(a.exposure), e(a.cap), pct(a.exposure, a.cap)])));
+  out.push(`total slashable ${e(s.totalSlashable.exposure)} of cap ${e(s.totalSlashable.cap)} (${pct(s.totalSlashable.exposure, s.totalSlashable.cap)})`);
+  out.push("", `Withdrawal queue: ${s.queue.pending} pending (${e(s.queue.pendingValue)}), next to finalize #${s.queue.nextToFinalize}, next id #${s.queue.nextRequestId}; ${s.queuedWithdrawals} EigenLayer withdrawal(s) in flight`);
   return out.join("\n");
 }
 

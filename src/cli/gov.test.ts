@@ -89,6 +89,45 @@ describe("trellis gov", () => {
     expect(await client.readContract({ address: rr, abi: riskRegistryAbi, functionName: "avsCap", args: [avs] })).toBe(1000n);
   });
 
+  it("runs the example parameter file on the devnet as is; status tells waiting, executed, scheduled, ready and done apart", async () => {
+    const client = createPublicClient({ chain: foundry, transport: http(devnet.rpcUrl) });
+    const dir = mkdtempSync(join(tmpdir(), "gov-example-"));
+    const out = join(dir, "proposal");
+    const example = join(import.meta.dirname, "..", "governance", "params.example.json");
+    const propose = await gov(["propose", "--params", example, "--out", out]);
+    expect(propose.code, JSON.stringify(propose.out)).toBe(0);
+    expect((propose.out as { simulation: { changes: { ok: boolean }[] } }).simulation.changes.every((c) => c.ok)).toBe(true);
+    type Status = { safeTx: { state: string; hash?: string }; timelock: { state: string; readyAt?: string } | null };
+    const status = async (proposal = out) => (await gov(["status", "--proposal", proposal])).out as Status;
+    expect(await status()).toMatchObject({ safeTx: { state: "pending" }, timelock: { state: "not scheduled" } });
+
+    const keys = DEVNET_KEY_INDEX.safeOwners.map((i) => devnetPrivateKey(i));
+    for (const k of keys.slice(0, 2)) expect((await gov(["sign", "--proposal", out], { TRELLIS_SIGNER_KEY: k! })).code).toBe(0);
+    expect((await gov(["execute", "--proposal", out], { TRELLIS_SIGNER_KEY: keys[0]! })).code).toBe(0);
+    const scheduled = await status();
+    expect(scheduled.safeTx.state).toBe("executed");
+    expect(scheduled.timelock!.state).toBe("scheduled");
+    const now = (await client.getBlock()).timestamp;
+    expect(BigInt(scheduled.timelock!.readyAt!)).toBeGreaterThan(now);
+
+    // Executing twice says so and sends nothing.
+    const again = await gov(["execute", "--proposal", out], { TRELLIS_SIGNER_KEY: keys[0]! });
+    expect(again.code).toBe(1);
+    expect((again.out as { error: { message: string } }).error.message).toMatch(/^already executed: SafeTx 0x[0-9a-f]{64} ran in 0x[0-9a-f]{64} \(block \d+, \d{4}-\d\d-\d\d \d\d:\d\d UTC\)/);
+
+    await client.request({ method: "evm_increaseTime" as never, params: [`0x${(2 * 86_400).toString(16)}`] as never });
+    await client.request({ method: "evm_mine" as never, params: [] as never });
+    expect((await status()).timelock!.state).toBe("ready");
+    const exec = await gov(["execute-timelock", "--proposal", out]);
+    expect(exec.code, JSON.stringify(exec.out)).toBe(0);
+    const execDir = (exec.out as { dir: string }).dir;
+    for (const k of keys.slice(0, 2)) expect((await gov(["sign", "--proposal", execDir], { TRELLIS_SIGNER_KEY: k! })).code).toBe(0);
+    expect((await gov(["execute", "--proposal", execDir], { TRELLIS_SIGNER_KEY: keys[0]! })).code).toBe(0);
+    expect(await status()).toMatchObject({ safeTx: { state: "executed" }, timelock: { state: "done" } });
+    const limits = await client.readContract({ address: devnet.deployment.trellis.riskRegistry, abi: riskRegistryAbi, functionName: "limits" });
+    expect(limits.totalSlashableCapBps).toBe(9500);
+  });
+
   it("refuses a bad parameter file, naming the field, and writes nothing", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gov-bad-"));
     const paramsFile = join(dir, "params.json");
@@ -109,7 +148,7 @@ describe("trellis gov", () => {
     const res = await gov(["propose", "--params", paramsFile, "--out", join(dir, "p"), "--no-simulate"], {}, mainLikeRoot());
     expect(res.code).toBe(0);
     const status = await gov(["status", "--proposal", join(dir, "p")], {}, mainLikeRoot());
-    expect(status.out).toMatchObject({ ok: true, enough: false, signatures: [] });
+    expect(status.out).toMatchObject({ ok: true, enough: false, signatures: [], safeTx: { state: "pending" } });
   });
 
   it("refuses to sign without TRELLIS_SIGNER_KEY, naming the variable", async () => {

@@ -5,6 +5,10 @@ import { Command } from "commander";
 import { createPublicClient, createWalletClient, defineChain, formatEther, http, type Chain, type PublicClient } from "viem";
 import { loadDotenv, loadNetwork } from "../chain/config.js";
 import { readDeployment, type Deployment } from "../devnet/deployment.js";
+import { describeError } from "../chain/errors.js";
+import { formatDate } from "../chain/format.js";
+import { resolveRpcUrl } from "./context.js";
+import { describeSafeTx, describeTimelock, readSafeTxState, readTimelockState } from "./govState.js";
 import {
   accountFromEnv,
   addSignature,
@@ -12,7 +16,6 @@ import {
   collectSignatures,
   executeProposal,
   executeTimelock,
-  getTimelockStatus,
   GovernanceError,
   loadParamsFile,
   proposeParams,
@@ -90,16 +93,17 @@ export function registerGovCommands(program: Command): Command {
       const account = accountFromEnv();
       const proposal = readProposalDir(opts.proposal);
       const { client, chain } = await connect(opts);
+      const done = await readSafeTxState(client, proposal);
+      if (done.state === "executed") throw new GovernanceError(`already executed: SafeTx ${proposal.safeTxHash} ran in ${done.hash} (block ${done.blockNumber}, ${formatDate(done.timestamp)}); see trellis gov status --proposal ${opts.proposal}`);
+      if (done.state === "superseded") throw new GovernanceError(`not executable: the Safe's nonce is now ${done.safeNonce}, past this proposal's ${proposal.safeTx.nonce}; propose again`);
       const signatures = readSignatures(opts.proposal, proposal);
       const wallet = createWalletClient({ chain, transport: http(chain.rpcUrls.default.http[0]), account });
       const res = await executeProposal(client, { proposal, signatures, wallet });
       out.result({ hash: res.hash, signers: res.signers, block: res.receipt.blockNumber });
       out.text(`Executed SafeTx ${proposal.safeTxHash} in ${res.hash} (block ${res.receipt.blockNumber}), signed by ${res.signers.join(", ")}`);
       if (proposal.timelock) {
-        const s = await getTimelockStatus(client, { proposal });
-        out.text(
-          `Timelocked part scheduled (operation ${proposal.timelock.operationId}): executable from ${iso(s.readyAt)}; then run \`trellis gov execute-timelock --proposal ${opts.proposal}\``,
-        );
+        const t = await readTimelockState(client, proposal);
+        if (t) out.text(`${describeTimelock(t, proposal.timelock.operationId, { state: "executed", hash: res.hash, blockNumber: res.receipt.blockNumber, timestamp: 0n })}; then \`trellis gov execute-timelock --proposal ${opts.proposal}\``);
       }
     })),
   );
@@ -148,10 +152,11 @@ export function registerGovCommands(program: Command): Command {
         enough = false;
         detail = e instanceof GovernanceError ? e.shortMessage : String(e);
       }
-      const timelock = proposal.timelock ? await getTimelockStatus(client, { proposal }) : null;
-      out.result({ safeTxHash: proposal.safeTxHash, signatures: signatures.map((s) => s.signer), enough, timelock });
-      out.text(`SafeTx ${proposal.safeTxHash}: ${signatures.length} signature(s)${enough ? ", enough to execute" : ` (${detail})`}`);
-      if (timelock) out.text(`Timelock operation ${proposal.timelock?.operationId}: ${timelock.state}, executable from ${iso(timelock.readyAt)}`);
+      const safeTx = await readSafeTxState(client, proposal);
+      const timelock = await readTimelockState(client, proposal);
+      out.result({ safeTxHash: proposal.safeTxHash, signatures: signatures.map((s) => s.signer), enough: safeTx.state === "pending" && enough, safeTx, timelock });
+      out.text(`SafeTx ${proposal.safeTxHash}: ${describeSafeTx(safeTx, signatures.length, enough, detail)}`);
+      if (timelock) out.text(describeTimelock(timelock, proposal.timelock!.operationId, safeTx));
     })),
   );
   return gov;
@@ -178,7 +183,7 @@ function action<T extends object>(fn: (opts: NetworkOptions & T) => Promise<void
 async function connect(opts: NetworkOptions): Promise<{ deployment: Deployment; client: PublicClient; chain: Chain }> {
   const network = loadNetwork({ network: opts.network, rpcUrl: opts.rpc ?? opts.rpcUrl, deploymentFile: opts.deployment });
   const deployment = readDeployment(network.deploymentPath);
-  const rpc = network.rpcUrl;
+  const rpc = resolveRpcUrl(network, deployment, opts.rpc ?? opts.rpcUrl);
   const chain = defineChain({
     id: deployment.chainId,
     name: deployment.network,
@@ -208,13 +213,12 @@ async function run(opts: { json?: boolean }, fn: (out: Output) => Promise<void>)
       const err = e as GovernanceError;
       console.log(toJson({ ok: false, error: { name: err.name, message: err.shortMessage ?? err.message, details: err.details ?? [], issues: (err as { issues?: unknown }).issues } }));
     } else {
-      console.error(e instanceof GovernanceError ? `${e.name}: ${e.message}` : e);
+      console.error(`error: ${e instanceof GovernanceError ? `${e.name}: ${e.message}` : describeError(e)}`);
     }
   }
 }
 
 const toJson = (v: unknown) => JSON.stringify(v, (_, x) => (typeof x === "bigint" ? x.toString() : x), 2);
-const iso = (seconds: bigint) => new Date(Number(seconds) * 1000).toISOString();
 
 function formatValue(parameter: string, v: string): string {
   if (!/^\d+$/.test(v)) return v;

@@ -15,6 +15,7 @@ import type { Deployment } from "../devnet/deployment.js";
 import { runKeeperCycle, type CycleReport, type KeeperOptions } from "../keeper/keeper.js";
 import { withProgress } from "./progress.js";
 import { renderReport, type WeekPoint } from "./report.js";
+import { readRateHistory } from "../chain/apr.js";
 import { createSim } from "./sim.js";
 
 export type DemoOptions = {
@@ -209,11 +210,13 @@ export async function runDemo(opts: DemoOptions = {}): Promise<{ reportFile: str
     const reportFile = join(reportDir, `demo-${stamp}.html`);
     writeFileSync(
       reportFile,
-      renderReport({
+      await renderReport({
         weeks: points,
         summary,
         title: `Trellis devnet demo, ${weeks} simulated weeks`,
         meta: { date: new Date().toISOString(), "wall time": `${seconds.toFixed(1)} s`, vault: deployment.trellis.vault, "keeper log": relative(reportDir, logFile) },
+        rateHistory: await readRateHistory(publicClient, deployment),
+        now: (await publicClient.getBlock()).timestamp,
       }),
     );
     say("\n" + summary + "\n");

@@ -1,5 +1,12 @@
-// The demo's HTML report: summary table and inline SVG charts (rate over time, stake per operator,
-// exposure per AVS against its cap). No scripts, no external assets.
+// The demo's HTML report. Charts are Vega-Lite specs rendered to static SVG in Node (Vega's headless
+// renderer), so the file opens offline with no scripts: nice ticks and units from Vega's scales, a legend for
+// everything drawn, withdrawals and slashes marked on the time series, the realised APR week by week, and
+// where the rate's change came from (from the vault's RateSynced history).
+import * as vega from "vega";
+import { compile, type TopLevelSpec } from "vega-lite";
+import { realisedApr, type RateSync } from "../chain/apr.js";
+import { formatPercent } from "../chain/format.js";
+
 export type WeekPoint = {
   week: number;
   rate: number;
@@ -10,91 +17,223 @@ export type WeekPoint = {
   events: string[];
 };
 
+export type RenderReportParameters = {
+  weeks: WeekPoint[];
+  summary: string;
+  title: string;
+  meta: Record<string, string>;
+  /** The vault's RateSynced history over the run, for the rate's decomposition by source. */
+  rateHistory?: readonly RateSync[] | undefined;
+  /** Chain time at the end of the run (seconds). */
+  now?: bigint | undefined;
+};
+
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-const COLORS = ["#2563eb", "#16a34a", "#dc2626", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777", "#4b5563", "#65a30d"];
 
-function lineChart(title: string, xs: number[], ys: number[], yLabel: string, marks: { x: number; label: string }[] = []): string {
-  const W = 640, H = 260, L = 70, R = 20, T = 30, B = 40;
-  const xmin = Math.min(...xs), xmax = Math.max(...xs);
-  let ymin = Math.min(...ys), ymax = Math.max(...ys);
-  if (ymax === ymin) { ymax += 1e-6; ymin -= 1e-6; }
-  const pad = (ymax - ymin) * 0.1; ymin -= pad; ymax += pad;
-  const X = (x: number) => L + ((x - xmin) / Math.max(xmax - xmin, 1)) * (W - L - R);
-  const Y = (y: number) => T + (1 - (y - ymin) / (ymax - ymin)) * (H - T - B);
-  const pts = xs.map((x, i) => `${X(x).toFixed(1)},${Y(ys[i]!).toFixed(1)}`).join(" ");
-  const yt = [0, 0.25, 0.5, 0.75, 1].map((f) => ymin + f * (ymax - ymin));
-  return `<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(title)}">
-<text x="${W / 2}" y="18" text-anchor="middle" font-weight="bold">${esc(title)}</text>
-${yt.map((y) => `<line x1="${L}" x2="${W - R}" y1="${Y(y)}" y2="${Y(y)}" stroke="#e5e7eb"/><text x="${L - 6}" y="${Y(y) + 4}" text-anchor="end" font-size="11">${y.toFixed(5)}</text>`).join("\n")}
-${xs.map((x) => `<text x="${X(x)}" y="${H - B + 16}" text-anchor="middle" font-size="11">${x}</text>`).join("")}
-<text x="${(L + W - R) / 2}" y="${H - 6}" text-anchor="middle" font-size="12">week</text>
-<text x="14" y="${(T + H - B) / 2}" font-size="12" transform="rotate(-90 14 ${(T + H - B) / 2})" text-anchor="middle">${esc(yLabel)}</text>
-${marks.map((m) => `<line x1="${X(m.x)}" x2="${X(m.x)}" y1="${T}" y2="${H - B}" stroke="#dc2626" stroke-dasharray="4 3"/><text x="${X(m.x) + 4}" y="${T + 12}" font-size="11" fill="#dc2626">${esc(m.label)}</text>`).join("\n")}
-<polyline fill="none" stroke="#2563eb" stroke-width="2" points="${pts}"/>
-${xs.map((x, i) => `<circle cx="${X(x)}" cy="${Y(ys[i]!)}" r="3" fill="#2563eb"/>`).join("")}
-</svg>`;
+/** The kind of a demo event, for the marks on the time series. */
+export type EventKind = "slashing" | "withdrawal requested" | "withdrawal paid";
+export function eventKind(e: string): EventKind | undefined {
+  if (e.startsWith("slash")) return "slashing";
+  if (/ requests /.test(e)) return "withdrawal requested";
+  if (/ claims request /.test(e)) return "withdrawal paid";
+  return undefined;
+}
+const EVENT_COLORS: Record<EventKind, string> = { slashing: "#dc2626", "withdrawal requested": "#f59e0b", "withdrawal paid": "#7c3aed" };
+
+const FONT = "system-ui, sans-serif";
+const config = {
+  font: FONT,
+  view: { stroke: null },
+  axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: "#eef0f3", tickCount: 6 },
+  legend: { labelFontSize: 11, titleFontSize: 12, orient: "right", labelLimit: 320 },
+  title: { fontSize: 14, anchor: "start" },
+};
+
+/** Renders a Vega-Lite spec to an SVG string (no browser, no canvas). */
+export async function renderChart(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
 }
 
-function stackedBars(title: string, weeks: WeekPoint[]): string {
-  const W = 640, H = 300, L = 60, R = 150, T = 30, B = 40;
-  const labels = [...new Set(weeks.flatMap((w) => w.operators.map((o) => o.label)))];
-  const totals = weeks.map((w) => w.operators.reduce((s, o) => s + o.stake, 0));
-  const ymax = Math.max(...totals, 1e-9) * 1.1;
-  const bw = (W - L - R) / weeks.length;
-  const Y = (v: number) => T + (1 - v / ymax) * (H - T - B);
-  const bars = weeks.map((w, i) => {
-    let acc = 0;
-    return w.operators.map((o) => {
-      const y0 = Y(acc), y1 = Y(acc + o.stake); acc += o.stake;
-      const c = COLORS[labels.indexOf(o.label) % COLORS.length];
-      return `<rect x="${(L + i * bw + 2).toFixed(1)}" y="${y1.toFixed(1)}" width="${(bw - 4).toFixed(1)}" height="${Math.max(0, y0 - y1).toFixed(1)}" fill="${c}"><title>week ${w.week} ${esc(o.label)}: ${o.stake.toFixed(2)} ETH</title></rect>`;
-    }).join("") + `<text x="${L + i * bw + bw / 2}" y="${H - B + 16}" text-anchor="middle" font-size="11">${w.week}</text>`;
-  }).join("\n");
-  const legend = labels.map((l, i) => `<rect x="${W - R + 10}" y="${T + i * 18}" width="12" height="12" fill="${COLORS[i % COLORS.length]}"/><text x="${W - R + 28}" y="${T + i * 18 + 10}" font-size="11">${esc(l)}</text>`).join("");
-  const yt = [0, 0.5, 1].map((f) => f * ymax);
-  return `<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(title)}">
-<text x="${(W - R) / 2}" y="18" text-anchor="middle" font-weight="bold">${esc(title)}</text>
-${yt.map((y) => `<text x="${L - 6}" y="${Y(y) + 4}" text-anchor="end" font-size="11">${y.toFixed(0)}</text><line x1="${L}" x2="${W - R}" y1="${Y(y)}" y2="${Y(y)}" stroke="#e5e7eb"/>`).join("")}
-${bars}
-<text x="${(L + W - R) / 2}" y="${H - 6}" text-anchor="middle" font-size="12">week (restaked ETH per operator)</text>
-${legend}
-</svg>`;
+const eventRows = (weeks: WeekPoint[]) =>
+  weeks.flatMap((w) =>
+    w.events
+      .map((e) => ({ week: w.week, kind: eventKind(e), text: e }))
+      .filter((x): x is { week: number; kind: EventKind; text: string } => x.kind !== undefined),
+  );
+
+/** A weekly series with the demo's events as coloured rules and a legend of both. */
+function seriesWithEvents(p: { title: string; weeks: WeekPoint[]; field: "rate" | "tvl"; yTitle: string; format: string; seriesName: string }): TopLevelSpec {
+  const events = eventRows(p.weeks);
+  const kinds = [...new Set(events.map((e) => e.kind))];
+  const colorDomain = [p.seriesName, ...kinds];
+  const colorRange = ["#2563eb", ...kinds.map((k) => EVENT_COLORS[k])];
+  const color = { scale: { domain: colorDomain, range: colorRange }, legend: { title: null } };
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: p.title,
+    width: 620,
+    height: 240,
+    config,
+    layer: [
+      {
+        data: { values: p.weeks.map((w) => ({ week: w.week, value: w[p.field], series: p.seriesName })) },
+        mark: { type: "line", point: true, strokeWidth: 2 },
+        encoding: {
+          x: { field: "week", type: "quantitative", title: "week", axis: { tickMinStep: 1, format: "d" } },
+          y: { field: "value", type: "quantitative", title: p.yTitle, scale: { zero: false, nice: true }, axis: { format: p.format } },
+          color: { field: "series", type: "nominal", ...color },
+          tooltip: [{ field: "week" }, { field: "value", format: p.format }],
+        },
+      },
+      ...(events.length
+        ? [
+            {
+              data: { values: events },
+              mark: { type: "rule" as const, strokeDash: [4, 3], strokeWidth: 1.5 },
+              encoding: { x: { field: "week", type: "quantitative" as const }, color: { field: "kind", type: "nominal" as const, ...color }, tooltip: [{ field: "text" }] },
+            },
+          ]
+        : []),
+    ],
+  } as TopLevelSpec;
 }
 
-function capBars(title: string, rows: { label: string; exposure: number; cap: number }[]): string {
-  const W = 640, rowH = 30, L = 170, R = 90, T = 30;
-  const H = T + rows.length * rowH + 30;
-  const xmax = Math.max(...rows.flatMap((r) => [r.exposure, r.cap]), 1e-9) * 1.05;
-  const X = (v: number) => L + (v / xmax) * (W - L - R);
-  const body = rows.map((r, i) => {
-    const y = T + i * rowH;
-    const over = r.exposure > r.cap;
-    return `<text x="${L - 8}" y="${y + 18}" text-anchor="end" font-size="12">${esc(r.label)}</text>
-<rect x="${L}" y="${y + 6}" width="${(X(r.exposure) - L).toFixed(1)}" height="16" fill="${over ? "#dc2626" : "#16a34a"}"><title>${r.exposure.toFixed(2)} ETH of ${r.cap.toFixed(2)} ETH</title></rect>
-<line x1="${X(r.cap)}" x2="${X(r.cap)}" y1="${y + 2}" y2="${y + 26}" stroke="#111" stroke-width="2"/>
-<text x="${W - R + 6}" y="${y + 18}" font-size="11">${r.cap ? ((100 * r.exposure) / r.cap).toFixed(0) : "-"}% of cap</text>`;
-  }).join("\n");
-  return `<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(title)}">
-<text x="${W / 2}" y="18" text-anchor="middle" font-weight="bold">${esc(title)}</text>
-${body}
-<text x="${(L + W - R) / 2}" y="${H - 6}" text-anchor="middle" font-size="11">bar: exposure (ETH) — black line: cap</text>
-</svg>`;
+function stakePerOperator(weeks: WeekPoint[]): TopLevelSpec {
+  // Only operators that ever held stake: a legend lists what is drawn.
+  const held = new Set(weeks.flatMap((w) => w.operators.filter((o) => o.stake > 0).map((o) => o.label)));
+  const values = weeks.flatMap((w) => w.operators.filter((o) => held.has(o.label)).map((o) => ({ week: w.week, operator: o.label, stake: o.stake })));
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: "Restaked stake per operator",
+    width: 620,
+    height: 240,
+    config,
+    data: { values },
+    mark: { type: "bar" },
+    encoding: {
+      x: { field: "week", type: "ordinal", title: "week", axis: { labelAngle: 0 } },
+      y: { field: "stake", type: "quantitative", stack: "zero", title: "restaked (ETH)", axis: { format: ",.3~f" } },
+      color: { field: "operator", type: "nominal", title: "operator", scale: { scheme: "tableau10" } },
+      tooltip: [{ field: "week" }, { field: "operator" }, { field: "stake", format: ",.4f" }],
+    },
+  } as TopLevelSpec;
 }
 
-export function renderReport(p: { weeks: WeekPoint[]; summary: string; title: string; meta: Record<string, string> }): string {
+function exposureAgainstCap(title: string, rows: WeekPoint["avs"]): TopLevelSpec {
+  const values = rows.flatMap((r) => [
+    { avs: r.label, what: r.exposure > r.cap ? "exposure over cap" : "exposure", eth: r.exposure, used: r.cap ? r.exposure / r.cap : 0 },
+    { avs: r.label, what: "cap", eth: r.cap, used: 1 },
+  ]);
+  const drawn = ["exposure", "exposure over cap", "cap"].filter((k) => values.some((v) => v.what === k));
+  const palette: Record<string, string> = { exposure: "#16a34a", "exposure over cap": "#dc2626", cap: "#111827" };
+  const color = { scale: { domain: drawn, range: drawn.map((k) => palette[k]!) }, legend: { title: null } };
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title,
+    width: 560,
+    height: { step: 26 },
+    config,
+    data: { values },
+    encoding: { y: { field: "avs", type: "nominal", title: "AVS", sort: null, axis: { labelLimit: 260 } } },
+    layer: [
+      {
+        transform: [{ filter: "datum.what !== 'cap'" }],
+        mark: { type: "bar", height: 14 },
+        encoding: {
+          x: { field: "eth", type: "quantitative", title: "ETH", axis: { format: ",.3~f" } },
+          color: { field: "what", type: "nominal", ...color },
+          tooltip: [{ field: "avs" }, { field: "eth", title: "exposure ETH", format: ",.4f" }, { field: "used", title: "of cap", format: ".1%" }],
+        },
+      },
+      {
+        transform: [{ filter: "datum.what === 'cap'" }],
+        mark: { type: "tick", thickness: 2, size: 22 },
+        encoding: { x: { field: "eth", type: "quantitative" }, color: { field: "what", type: "nominal", ...color }, tooltip: [{ field: "avs" }, { field: "eth", title: "cap ETH", format: ",.4f" }] },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+/** Realised APR per week: the rate's growth over the week, annualised (simple). */
+export function weeklyApr(weeks: WeekPoint[]): { week: number; apr: number }[] {
+  return weeks.slice(1).map((w, i) => ({ week: w.week, apr: weeks[i]!.rate > 0 ? (w.rate / weeks[i]!.rate - 1) * 52 : 0 }));
+}
+
+function aprPerWeek(weeks: WeekPoint[]): TopLevelSpec {
+  const values = weeklyApr(weeks).map((x) => ({ ...x, sign: x.apr < 0 ? "loss" : "gain" }));
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: "Realised APR, week by week (rate growth over the week x 52)",
+    width: 620,
+    height: 200,
+    config,
+    data: { values },
+    mark: { type: "bar" },
+    encoding: {
+      x: { field: "week", type: "ordinal", title: "week", axis: { labelAngle: 0 } },
+      y: { field: "apr", type: "quantitative", title: "APR", axis: { format: ".1%" } },
+      color: { field: "sign", type: "nominal", scale: { domain: ["gain", "loss"], range: ["#16a34a", "#dc2626"] }, legend: { title: null } },
+      tooltip: [{ field: "week" }, { field: "apr", format: ".2%" }],
+    },
+  } as TopLevelSpec;
+}
+
+const PART_LABELS = { lstYieldAndOther: "LST yield and other gains", avsRewards: "AVS rewards", fees: "protocol fee", losses: "losses (slashing)" } as const;
+
+function rateSources(parts: Record<keyof typeof PART_LABELS, number>): TopLevelSpec {
+  const values = (Object.keys(PART_LABELS) as (keyof typeof PART_LABELS)[]).map((k) => ({ source: PART_LABELS[k], apr: parts[k] }));
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: "Where the rate's change came from (annualised over the run)",
+    width: 560,
+    height: { step: 28 },
+    config,
+    data: { values },
+    mark: { type: "bar" },
+    encoding: {
+      y: { field: "source", type: "nominal", title: null, sort: null, axis: { labelLimit: 260 } },
+      x: { field: "apr", type: "quantitative", title: "contribution to APR", axis: { format: ".1%" } },
+      color: { field: "source", type: "nominal", title: "source", scale: { domain: Object.values(PART_LABELS), range: ["#2563eb", "#16a34a", "#6b7280", "#dc2626"] } },
+      tooltip: [{ field: "source" }, { field: "apr", format: ".3%" }],
+    },
+  } as TopLevelSpec;
+}
+
+export async function renderReport(p: RenderReportParameters): Promise<string> {
   const w = p.weeks;
   const last = w[w.length - 1]!;
-  const slashWeeks = w.filter((x) => x.events.some((e) => e.startsWith("slash"))).map((x) => ({ x: x.week, label: "slashing" }));
+  const first = w[0]!;
+  const span = Math.max(last.week - first.week, 1);
+  const overallApr = first.rate > 0 ? ((last.rate / first.rate - 1) * 52) / span : 0;
+  const window = p.rateHistory && p.now !== undefined ? realisedApr(p.rateHistory, span * 7, p.now) : undefined;
+  const charts: [string, TopLevelSpec][] = [
+    ["rate", seriesWithEvents({ title: "trETH rate", weeks: w, field: "rate", yTitle: "ETH per trETH", format: ".4f", seriesName: "rate (ETH/trETH)" })],
+    ["tvl", seriesWithEvents({ title: "TVL (withdrawals paid lower it; a slashing too)", weeks: w, field: "tvl", yTitle: "ETH", format: ",.2f", seriesName: "TVL (ETH)" })],
+    ["apr", aprPerWeek(w)],
+    ...(window ? [["sources", rateSources(window.parts)] as [string, TopLevelSpec]] : []),
+    ["stake", stakePerOperator(w)],
+    ["exposure", exposureAgainstCap(`Exposure per AVS against its cap (week ${last.week})`, last.avs)],
+  ];
+  const svgs = await Promise.all(charts.map(async ([id, spec]) => `<figure class="chart" id="chart-${id}">${await renderChart(spec)}</figure>`));
   const kinds = [...new Set(w.flatMap((x) => Object.keys(x.actions)))].sort();
-  const rows = w.map((x) => `<tr><td>${x.week}</td><td>${x.rate.toFixed(6)}</td><td>${x.tvl.toFixed(3)}</td>${kinds.map((k) => `<td>${x.actions[k] ?? 0}</td>`).join("")}<td>${esc(x.events.join("; "))}</td></tr>`).join("\n");
+  const rows = w
+    .map((x) => `<tr><td>${x.week}</td><td>${x.rate.toFixed(6)}</td><td>${x.tvl.toFixed(3)}</td>${kinds.map((k) => `<td>${x.actions[k] ?? 0}</td>`).join("")}<td>${esc(x.events.join("; "))}</td></tr>`)
+    .join("\n");
+  const sources = window
+    ? `<p>From the vault's ${window.syncs} <code>RateSynced</code> events: ${(Object.keys(PART_LABELS) as (keyof typeof PART_LABELS)[]).map((k) => `${PART_LABELS[k]} ${formatPercent(window.parts[k])}`).join(", ")} (each sync's change of total assets over the assets it started from, annualised; realised from the rate: ${window.apr === undefined ? "n/a" : formatPercent(window.apr)}).</p>`
+    : "";
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(p.title)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;color:#111}table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:3px 6px;text-align:right}td:last-child{text-align:left}svg{display:block;margin:1em 0;font-family:system-ui,sans-serif}pre{background:#f6f6f6;padding:1em;overflow:auto}</style></head><body>
+<style>body{font-family:${FONT};max-width:980px;margin:2em auto;color:#111}table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:3px 6px;text-align:right}td:last-child{text-align:left}figure.chart{margin:1.5em 0}pre{background:#f6f6f6;padding:1em;overflow:auto}.apr{font-size:1.2em}</style></head><body>
 <h1>${esc(p.title)}</h1>
 <ul>${Object.entries(p.meta).map(([k, v]) => `<li><b>${esc(k)}</b>: ${esc(v)}</li>`).join("")}</ul>
-${lineChart("trETH rate (ETH per trETH)", w.map((x) => x.week), w.map((x) => x.rate), "ETH / trETH", slashWeeks)}
-${lineChart("TVL (ETH)", w.map((x) => x.week), w.map((x) => x.tvl), "ETH", slashWeeks)}
-${stackedBars("Restaked stake per operator", w)}
-${capBars(`Exposure per AVS against its cap (week ${last.week})`, last.avs)}
+<p class="apr">Realised APR over ${span} weeks: <b>${formatPercent(overallApr)}</b> (rate ${first.rate.toFixed(6)} &rarr; ${last.rate.toFixed(6)} ETH per trETH, simple annualised).</p>
+${sources}
+${svgs.join("\n")}
 <h2>Week by week</h2>
 <table><tr><th>week</th><th>rate</th><th>TVL ETH</th>${kinds.map((k) => `<th>${esc(k)}</th>`).join("")}<th>events</th></tr>
 ${rows}</table>

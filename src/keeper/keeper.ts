@@ -7,6 +7,7 @@ import { parseEventLogs, type Abi, type Hash } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import { riskRegistryAbi, strategyBaseAbi, vaultAbi, withdrawalQueueAbi } from "../abi/generated/index.js";
 import { describeError } from "../chain/errors.js";
+import { formatAmount, formatEth } from "../chain/format.js";
 import type { Logger } from "../chain/log.js";
 import { sleep, StopError, withRetry, type RetryOptions } from "../chain/retry.js";
 import { sendCall, type ContractCall, type SendContext } from "../chain/send.js";
@@ -28,6 +29,8 @@ import {
 import { findRewardClaims } from "./rewards.js";
 import { readKeeperState, type Client, type KeeperState } from "./readState.js";
 import { snapshotForPlanner } from "./plannerSnapshot.js";
+import { recordAction, recordState, type KeeperMetrics } from "./metrics.js";
+import { readStatus } from "../chain/status.js";
 
 export type KeeperOptions = {
   publicClient: Client;
@@ -46,6 +49,10 @@ export type KeeperOptions = {
   engineParams?: Partial<EngineParams>;
   retry?: RetryOptions;
   signal?: AbortSignal | undefined;
+  /** Prometheus metrics to update (actions as they happen, the protocol's state after each cycle). */
+  metrics?: KeeperMetrics | undefined;
+  /** AVS names for metric labels. */
+  avsNames?: Map<string, string> | undefined;
 };
 
 export type ActionKind =
@@ -109,7 +116,8 @@ export async function runKeeperCycle(opts: KeeperOptions): Promise<CycleReport> 
     if (res.status === "reverted") rec.error = res.revert?.text ?? "reverted (reason unknown)";
     if (res.status === "skipped") rec.error = res.reason;
     actions.push(rec);
-    const fields = { action: kind, ...details, hash: rec.hash, error: rec.error };
+    if (opts.metrics) recordAction(opts.metrics, rec);
+    const fields = { action: kind, ...readable(details), hash: rec.hash, error: rec.error };
     if (res.status === "confirmed") log.info(`${kind} confirmed`, fields);
     else if (res.status === "simulated") log.info(`${kind} (dry run: simulated ok, not sent)`, fields);
     else log.warn(`${kind} ${res.status}`, fields);
@@ -305,6 +313,7 @@ export async function runKeeper(opts: RunKeeperOptions): Promise<CycleReport[]> 
     try {
       const report = await runKeeperCycle(opts);
       reports.push(report);
+      if (opts.metrics) await updateStateMetrics(opts, opts.metrics);
       opts.log.info("cycle done", {
         block: report.blockNumber,
         sent: report.actions.filter((a) => a.status === "confirmed").length,
@@ -314,6 +323,8 @@ export async function runKeeper(opts: RunKeeperOptions): Promise<CycleReport[]> 
     } catch (e) {
       if (e instanceof StopError) break;
       opts.log.error("cycle failed", { error: describeError(e) });
+      opts.metrics?.cycles.inc({ outcome: "failed" });
+      opts.metrics?.errors.inc({ kind: "cycle" });
       if (opts.once) throw e;
     }
     try {
@@ -324,4 +335,34 @@ export async function runKeeper(opts: RunKeeperOptions): Promise<CycleReport[]> 
   }
   opts.log.info("keeper stopped");
   return reports;
+}
+
+/** One read of the chain for the state gauges, after a cycle. A failed read is logged, never fatal. */
+async function updateStateMetrics(opts: KeeperOptions, metrics: KeeperMetrics): Promise<void> {
+  try {
+    const state = await readKeeperState(opts.publicClient, { deployment: opts.deployment, retry: opts.retry });
+    const status = await readStatus(opts.publicClient, opts.deployment, state);
+    await recordState(metrics, { client: opts.publicClient, deployment: opts.deployment, state, status, avsNames: opts.avsNames });
+    metrics.cycles.inc({ outcome: "ok" });
+    metrics.lastCycle.set(Date.now() / 1000);
+  } catch (e) {
+    metrics.errors.inc({ kind: "metrics" });
+    opts.log.warn("metrics read failed", { error: describeError(e) });
+  }
+}
+
+const ETH_FIELDS = new Set(["totalAssets", "measured"]);
+const ASSET_FIELDS = new Set(["amount", "need", "idle", "inFlight"]);
+
+/** Log fields in units: asset amounts with the asset's symbol, ETH values in ETH (the report keeps wei). */
+function readable(details: Record<string, unknown>): Record<string, unknown> {
+  const symbol = typeof details.asset === "string" && !details.asset.startsWith("0x") ? details.asset : undefined;
+  return Object.fromEntries(
+    Object.entries(details).map(([k, v]) => {
+      if (typeof v !== "bigint") return [k, v];
+      if (ETH_FIELDS.has(k)) return [k, formatEth(v)];
+      if (ASSET_FIELDS.has(k) && symbol) return [k, formatAmount(v, 18, symbol)];
+      return [k, v];
+    }),
+  );
 }

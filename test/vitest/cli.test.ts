@@ -62,7 +62,7 @@ describe("trellis CLI on the devnet", () => {
     // Not finalized yet: the claim is refused with the contract's named error.
     const early = await trellis("withdraw", "claim", id);
     expect(early.code).toBe(1);
-    expect(early.stderr).toContain(`RequestNotFinalized(${id})`);
+    expect(early.stderr).toContain(`RequestNotFinalized: request id #${id}`);
     expect((await trellis("keeper", "--once", "--no-rebalance", "--rewards-dir", join(dir, "rewards"))).code).toBe(0);
     const claim = await trellis("--json", "withdraw", "claim", id);
     expect(claim.code).toBe(0);
