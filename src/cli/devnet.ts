@@ -42,8 +42,8 @@ export function devnetKeys(deployment: Deployment): DevnetKey[] {
     key("treasury", DEVNET_KEY_INDEX.treasury),
     ...DEVNET_KEY_INDEX.safeOwners.map((i, k) => key(`Safe owner ${k + 1} (TRELLIS_SIGNER_KEY)`, i)),
     ...DEVNET_KEY_INDEX.users.map((i, k) => key(`user ${k + 1} (TRELLIS_USER_KEY)`, i)),
-    ...deployment.operators.map((o, k) => key(`operator ${k + 1}`, o.keyIndex)),
-    ...deployment.avss.map((a, k) => key(`AVS ${k + 1}`, a.keyIndex)),
+    ...deployment.operators.flatMap((o, k) => (o.keyIndex === undefined ? [] : [key(`operator ${k + 1}`, o.keyIndex)])),
+    ...deployment.avss.flatMap((a, k) => (a.keyIndex === undefined ? [] : [key(`AVS ${k + 1}`, a.keyIndex)])),
   ];
 }
 

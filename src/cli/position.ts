@@ -1,5 +1,7 @@
 // `trellis position [address]` and `trellis preview deposit|withdraw`: what an address holds and what an
 // action would give, in units, from the contracts' own views. Reads only.
+import { formatDate } from "../chain/format.js";
+import type { AbiEvent } from "viem";
 import { getAbiItem, type Address } from "viem";
 import { assetRegistryAbi, trETHAbi, vaultAbi, withdrawalQueueAbi } from "../abi/generated/index.js";
 import { formatPercent } from "../chain/format.js";
@@ -18,8 +20,8 @@ export type OpenRequest = {
   state: RequestState;
   /** Asset units payable now (claimable) or expected at today's rate and price (pending). */
   amount: bigint;
-  /** Pending: requests ahead of this one in the FIFO queue. */
-  ahead: bigint;
+  /** Pending: when it can be finalized (unix seconds). */
+  payableFrom: bigint;
 };
 
 export type Position = {
@@ -60,36 +62,38 @@ export async function readPosition(ctx: CliContext, address: Address): Promise<P
 }
 
 /**
- * Withdrawal requests `owner` holds and has not claimed: found by the requests minted to it, kept while it
- * still owns them. (The one reader of requests; re-pointed at ERC-7540 requests after the redesign.)
+ * Redemption requests `controller` manages that are not yet claimed or cancelled: found by `RedeemRequested`
+ * logs naming it, then read back. (The one reader of requests.) Claimable requests are pooled per asset: each
+ * shows its pro-rata part of the pool.
  */
-export async function readRequestsOf(ctx: CliContext, owner: Address, blockNumber: bigint): Promise<OpenRequest[]> {
+export async function readRequestsOf(ctx: CliContext, controller: Address, blockNumber: bigint): Promise<OpenRequest[]> {
   const wq = ctx.deployment.trellis.withdrawalQueue;
   const logs = await ctx.publicClient.getLogs({
     address: wq,
-    event: getAbiItem({ abi: withdrawalQueueAbi, name: "WithdrawalRequested" }),
-    args: { owner },
+    event: getAbiItem({ abi: withdrawalQueueAbi, name: "RedeemRequested" }) as AbiEvent,
+    args: { controller } as never,
     fromBlock: 0n,
     toBlock: blockNumber,
   });
-  const nextToFinalize = await read<bigint>(ctx, wq, withdrawalQueueAbi, "nextToFinalize", [], blockNumber);
   const out: OpenRequest[] = [];
-  for (const log of logs) {
-    const id = log.args.requestId!;
-    const holder = await read<Address>(ctx, wq, withdrawalQueueAbi, "ownerOf", [id], blockNumber).catch(() => undefined);
-    if (holder?.toLowerCase() !== owner.toLowerCase()) continue;
-    const r = await read<{ asset: Address; shares: bigint; valueAtRequest: bigint; requestedAt: number; finalizedAt: number; claimed: boolean }>(ctx, wq, withdrawalQueueAbi, "getRequest", [id], blockNumber);
-    if (r.claimed) continue;
+  for (const log of logs as unknown as { args: { requestId: bigint } }[]) {
+    const id = log.args.requestId;
+    const r = await read<{ asset: Address; shares: bigint; valueAtRequest: bigint; requestedAt: number; status: number }>(ctx, wq, withdrawalQueueAbi, "getRequest", [id], blockNumber);
+    if (r.status !== 1 && r.status !== 2) continue;
     const symbol = ctx.deployment.assets.find((a) => a.token.toLowerCase() === r.asset.toLowerCase())?.symbol ?? r.asset;
-    const finalized = r.finalizedAt > 0;
+    const claimable = r.status === 2;
     let amount: bigint;
-    if (finalized) amount = await read<bigint>(ctx, wq, withdrawalQueueAbi, "claimableAmount", [id], blockNumber);
-    else {
+    if (claimable) {
+      const [poolShares, poolAssets] = await read<readonly [bigint, bigint]>(ctx, wq, withdrawalQueueAbi, "claimableOf", [r.asset, controller], blockNumber);
+      if (poolShares === 0n) continue; // already claimed
+      amount = (poolAssets * (r.shares < poolShares ? r.shares : poolShares)) / poolShares;
+    } else {
       // Pays min(value at request, value at finalization): today's value bounds it.
       const now = await read<bigint>(ctx, ctx.deployment.trellis.vault, vaultAbi, "convertToAssets", [r.shares], blockNumber);
       amount = await unitsForValue(ctx, r.asset, now < r.valueAtRequest ? now : r.valueAtRequest, blockNumber);
     }
-    out.push({ id, asset: r.asset, symbol, shares: r.shares, valueAtRequest: r.valueAtRequest, requestedAt: BigInt(r.requestedAt), state: finalized ? "claimable" : "pending", amount, ahead: finalized ? 0n : id - nextToFinalize });
+    const payableFrom = await read<bigint>(ctx, wq, withdrawalQueueAbi, "payableFrom", [id], blockNumber);
+    out.push({ id, asset: r.asset, symbol, shares: r.shares, valueAtRequest: r.valueAtRequest, requestedAt: BigInt(r.requestedAt), state: claimable ? "claimable" : "pending", amount, payableFrom });
   }
   return out;
 }
@@ -109,7 +113,7 @@ export function formatPosition(ctx: CliContext, p: Position): string {
       lines.push(
         r.state === "claimable"
           ? `    ${what}; claimable now: ${u.amount(r.amount, r.symbol)} (trellis withdraw claim ${r.id})`
-          : `    ${what}; pending, ${r.ahead} request(s) ahead; about ${u.amount(r.amount, r.symbol)}, payable once the keeper finalizes it (FIFO, when idle ${r.symbol} covers it)`,
+          : `    ${what}; pending, payable from ${formatDate(r.payableFrom)}; about ${u.amount(r.amount, r.symbol)} (the lower of its value at request and at payout)`,
       );
     }
   }

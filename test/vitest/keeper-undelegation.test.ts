@@ -45,7 +45,7 @@ describe("keeper: forced undelegation", () => {
     await sim.tx(devnetAccount(DEVNET_KEY_INDEX.keeper), d.trellis.vault, vaultAbi as Abi, "allocate", [delegator, rEth, parseEther("10")]);
 
     // The operator undelegates Trellis' delegator: its stake is queued for withdrawal.
-    await sim.tx(devnetAccount(keyIndex), d.eigenlayer.delegationManager, delegationManagerAbi as Abi, "undelegate", [delegator]);
+    await sim.tx(devnetAccount(keyIndex!), d.eigenlayer.delegationManager, delegationManagerAbi as Abi, "undelegate", [delegator]);
     expect(await sim.read<Address>(d.eigenlayer.delegationManager, delegationManagerAbi as Abi, "delegatedTo", [delegator])).toBe(zeroAddress);
 
     const first = await runKeeperCycle(opts);

@@ -439,12 +439,6 @@ contract AllocationManager is IAllocationManager, IPermissionControllerMixin, Re
     }
 
     /// @inheritdoc IAllocationManager
-    /// @dev The devnet creates no redistributing operator sets (no `createRedistributingOperatorSets`).
-    function isRedistributingOperatorSet(OperatorSet memory) external pure returns (bool) {
-        return false;
-    }
-
-    /// @inheritdoc IAllocationManager
     function getAllocatedSets(address operator) public view returns (OperatorSet[] memory operatorSets) {
         operatorSets = _decodeSets(_allocatedSets[operator]);
     }

@@ -212,10 +212,6 @@ interface IAllocationManager is IAllocationManagerErrors, IAllocationManagerEven
     /// @notice `(isSet, delay)`: the operator's allocation delay in blocks, once it has taken effect.
     function getAllocationDelay(address operator) external view returns (bool isSet, uint32 delay);
 
-    /// @notice Whether slashed stake of `operatorSet` is redistributed to a recipient instead of burnt.
-    /// @dev Warning: a redistributing set's slash pays someone; Trellis' policy refuses new stake to such sets.
-    function isRedistributingOperatorSet(OperatorSet memory operatorSet) external view returns (bool);
-
     /// @notice Operator sets the operator has (or is getting) an allocation in.
     function getAllocatedSets(address operator) external view returns (OperatorSet[] memory);
 
