@@ -33,6 +33,7 @@ export async function devnetCommand(opts: GlobalOptions & { port?: string; seed:
         `  ${deployment.operators.length} operators, ${deployment.avss.length} AVSs`,
         "keys: devnet mnemonic (public; devnet only): 0 deployer, 1 keeper, 8-9 users, 10+ operators, 30+ AVSs",
         "try: trellis status | trellis deposit stETH 10 --mint | trellis keeper --once",
+        "web app: trellis app   (then open http://127.0.0.1:5173/)",
         "Ctrl-C to stop.",
       ];
       process.stdout.write(lines.join("\n") + "\n");

@@ -58,6 +58,12 @@ program
   });
 
 program
+  .command("app")
+  .description("serve the web app for the network (build it with npm run build); reads the chain from the browser")
+  .option("--port <port>", "HTTP port", "5173")
+  .action(async (o: { port: string }) => (await import("./app.js")).appCommand({ ...globals(), ...o }));
+
+program
   .command("demo")
   .description("self-contained devnet demo: deposits, 12 simulated weeks of keeper, rewards, a slashing, withdrawals; writes an HTML report")
   .option("--weeks <n>", "simulated weeks", "12")

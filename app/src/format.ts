@@ -1,0 +1,42 @@
+// Amounts stay bigint until here; formatted once with the token's decimals and symbol.
+import { formatUnits } from "viem";
+
+/** `1234.5678 stETH`: at most `digits` decimals, thousands grouped, never raw wei. */
+export function formatAmount(value: bigint, symbol?: string, opts: { decimals?: number; digits?: number } = {}): string {
+  const { decimals = 18, digits = 4 } = opts;
+  const s = formatUnits(value, decimals);
+  const [int, frac = ""] = s.replace("-", "").split(".");
+  const fracShown = frac.slice(0, digits).replace(/0+$/, "");
+  const grouped = (int ?? "0").replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const tiny = value !== 0n && grouped === "0" && fracShown === "";
+  const body = tiny ? `<0.${"0".repeat(Math.max(0, digits - 1))}1` : fracShown ? `${grouped}.${fracShown}` : grouped;
+  const out = `${value < 0n ? "-" : ""}${body}`;
+  return symbol ? `${out} ${symbol}` : out;
+}
+
+export const formatEth = (wei: bigint, digits = 4) => formatAmount(wei, "ETH", { digits });
+
+/** Basis points as a percentage: 2500 -> "25%". */
+export const formatBps = (bps: number) => `${(bps / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })}%`;
+
+/** a / b as a percentage with one decimal; "–" when b is zero. */
+export function formatShare(a: bigint, b: bigint): string {
+  if (b === 0n) return "–";
+  return `${(Number((a * 100_000n) / b) / 1000).toFixed(1)}%`;
+}
+
+export const shortAddress = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`;
+
+/** A unix time (seconds) as a local date and time. */
+export const formatTime = (seconds: bigint | number) =>
+  new Date(Number(seconds) * 1000).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+
+/** How long until `seconds` (unix) from `now`: "in 3 d 4 h", or "now" once passed. */
+export function formatEta(seconds: bigint, now: bigint): string {
+  const left = Number(seconds - now);
+  if (left <= 0) return "now";
+  const d = Math.floor(left / 86_400);
+  const h = Math.floor((left % 86_400) / 3_600);
+  const m = Math.ceil((left % 3_600) / 60);
+  return d ? `in ${d} d ${h} h` : h ? `in ${h} h ${m} min` : `in ${m} min`;
+}

@@ -1,0 +1,114 @@
+// The connected depositor: LST and trETH balances, allowances, position, withdrawal requests.
+import { useQuery } from "@tanstack/react-query";
+import { usePublicClient } from "wagmi";
+import { erc20Abi, getAbiItem, type Address } from "viem";
+import { trETHAbi } from "../../../src/abi/generated/TrETH.js";
+import { vaultAbi } from "../../../src/abi/generated/Vault.js";
+import { withdrawalQueueAbi } from "../../../src/abi/generated/WithdrawalQueue.js";
+import { useAppConfig } from "../context.js";
+
+export type AssetBalance = { symbol: string; token: Address; balance: bigint; allowance: bigint };
+
+export function useBalances(owner: Address | undefined) {
+  const { deployment, devnet } = useAppConfig();
+  const client = usePublicClient()!;
+  const { vault, trETH } = deployment.trellis;
+  return useQuery({
+    queryKey: ["balances", owner],
+    enabled: !!owner,
+    queryFn: async () => {
+      const assets = await Promise.all(
+        deployment.assets.map(async (a): Promise<AssetBalance> => {
+          const [balance, allowance] = await Promise.all([
+            client.readContract({ address: a.token, abi: erc20Abi, functionName: "balanceOf", args: [owner!] }),
+            client.readContract({ address: a.token, abi: erc20Abi, functionName: "allowance", args: [owner!, vault] }),
+          ]);
+          return { symbol: a.symbol, token: a.token, balance, allowance };
+        }),
+      );
+      const [trEth, eth] = await Promise.all([
+        client.readContract({ address: trETH, abi: trETHAbi, functionName: "balanceOf", args: [owner!] }),
+        client.getBalance({ address: owner! }),
+      ]);
+      return { assets, trEth, eth };
+    },
+    refetchInterval: devnet ? 3_000 : 12_000,
+  });
+}
+
+/** trETH held, its ETH value at the vault's rate (`convertToAssets`), and its share of the supply. */
+export function usePosition(owner: Address | undefined) {
+  const { deployment, devnet } = useAppConfig();
+  const client = usePublicClient()!;
+  const { vault, trETH } = deployment.trellis;
+  return useQuery({
+    queryKey: ["position", owner],
+    enabled: !!owner,
+    queryFn: async () => {
+      const [shares, supply, rate] = await Promise.all([
+        client.readContract({ address: trETH, abi: trETHAbi, functionName: "balanceOf", args: [owner!] }),
+        client.readContract({ address: trETH, abi: trETHAbi, functionName: "totalSupply" }),
+        client.readContract({ address: vault, abi: vaultAbi, functionName: "rate" }),
+      ]);
+      const ethValue = await client.readContract({ address: vault, abi: vaultAbi, functionName: "convertToAssets", args: [shares] });
+      return { shares, supply, rate, ethValue };
+    },
+    refetchInterval: devnet ? 3_000 : 12_000,
+  });
+}
+
+/** trETH minted for `amount` of `asset`, as the vault would mint it now (`previewDeposit`). */
+export function useDepositPreview(asset: Address | undefined, amount: bigint | undefined) {
+  const { deployment } = useAppConfig();
+  const client = usePublicClient()!;
+  return useQuery({
+    queryKey: ["previewDeposit", asset, amount?.toString()],
+    enabled: !!asset && !!amount && amount > 0n,
+    queryFn: () => client.readContract({ address: deployment.trellis.vault, abi: vaultAbi, functionName: "previewDeposit", args: [asset!, amount!] }),
+    retry: false,
+  });
+}
+
+export type RequestState = "waiting" | "claimable" | "claimed";
+export type WithdrawalRequestRow = {
+  id: bigint;
+  asset: Address;
+  shares: bigint;
+  valueAtRequest: bigint;
+  requestedAt: number;
+  claimable: bigint;
+  payout: bigint;
+  state: RequestState;
+};
+
+/** The owner's withdrawal requests (from `WithdrawalRequested`), each read back with `getRequest`. */
+export function useWithdrawalRequests(owner: Address | undefined) {
+  const { deployment, fromBlock, devnet } = useAppConfig();
+  const client = usePublicClient()!;
+  const queue = deployment.trellis.withdrawalQueue;
+  return useQuery({
+    queryKey: ["requests", owner],
+    enabled: !!owner,
+    queryFn: async () => {
+      const logs = await client.getLogs({
+        address: queue,
+        event: getAbiItem({ abi: withdrawalQueueAbi, name: "WithdrawalRequested" }),
+        args: { owner },
+        fromBlock: BigInt(fromBlock),
+      });
+      const rows = await Promise.all(
+        logs.map(async (l): Promise<WithdrawalRequestRow> => {
+          const id = l.args.requestId!;
+          const [r, claimable] = await Promise.all([
+            client.readContract({ address: queue, abi: withdrawalQueueAbi, functionName: "getRequest", args: [id] }),
+            client.readContract({ address: queue, abi: withdrawalQueueAbi, functionName: "claimableAmount", args: [id] }),
+          ]);
+          const state: RequestState = r.claimed ? "claimed" : r.finalizedAt > 0 ? "claimable" : "waiting";
+          return { id, asset: r.asset, shares: r.shares, valueAtRequest: r.valueAtRequest, requestedAt: Number(r.requestedAt), claimable, payout: r.payout, state };
+        }),
+      );
+      return rows.reverse();
+    },
+    refetchInterval: devnet ? 3_000 : 12_000,
+  });
+}
