@@ -1,0 +1,189 @@
+// The web app end to end in a real headless Chromium against a devnet: a depositor stakes ETH for stETH,
+// deposits it, sees the position, requests a withdrawal; the test advances time and runs the keeper; the
+// depositor claims. The protocol page shows every operator and AVS; a revert shows by its name; a dead RPC
+// shows a banner. Screenshots of each page at 1280 px and 390 px go to reports/app-screenshots/.
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { parseEther } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createChainClients } from "../../src/chain/clients.js";
+import { silentLogger } from "../../src/chain/log.js";
+import { avsNames } from "../../src/chain/status.js";
+import { appDistDir, makeAppConfig, startAppServer, type AppServer } from "../../src/cli/app.js";
+import { devnetAccount, DEVNET_KEY_INDEX } from "../../src/devnet/accounts.js";
+import { projectRoot } from "../../src/devnet/anvil.js";
+import { createSim } from "../../src/demo/sim.js";
+import { runKeeperCycle } from "../../src/keeper/keeper.js";
+import { loadAvsDataFile } from "../../src/strategy/index.js";
+import { findChromium, launchChromium, NO_CHROMIUM } from "../helpers/browser.js";
+import { useDevnet } from "../helpers/devnet.js";
+
+export const SCREENSHOT_DIR = join(projectRoot, "reports", "app-screenshots");
+const chromiumPath = findChromium();
+const built = existsSync(join(appDistDir, "index.html"));
+if (!chromiumPath) console.warn(`app.e2e: ${NO_CHROMIUM}`);
+if (!built) console.warn("app.e2e: app/dist is missing (run npm run build); skipped");
+
+const avsDataFile = join(projectRoot, "config", "avs-data", "devnet.json");
+const WIDTHS = { desktop: 1280, phone: 390 } as const;
+
+describe.skipIf(!chromiumPath || !built)("web app in headless Chromium", () => {
+  const devnet = useDevnet();
+  let browser: Browser;
+  let server: AppServer;
+  let names: Map<string, string>;
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    names = avsNames(await loadAvsDataFile(avsDataFile));
+    const network = { name: "devnet", chainId: devnet.deployment.chainId, rpcUrl: devnet.rpcUrl, devnet: true };
+    server = await startAppServer({ config: makeAppConfig({ network, deployment: devnet.deployment, avsNames: names }) });
+    browser = await launchChromium(chromiumPath!);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function open(route: string, width: number = WIDTHS.desktop): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    page.on("pageerror", (e) => console.error(`page error: ${e.message}`));
+    await page.goto(`${server.url}#/${route}`);
+    return page;
+  }
+
+  async function shoot(page: Page, name: string) {
+    for (const [label, width] of Object.entries(WIDTHS)) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForTimeout(150);
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${label}.png`), fullPage: true });
+    }
+    await page.setViewportSize({ width: WIDTHS.desktop, height: 900 });
+  }
+
+  async function chooseDevnetUser(page: Page) {
+    await page.selectOption('[data-testid="devnet-account"]', `devnet-${DEVNET_KEY_INDEX.users[0]}`);
+    await expect.poll(() => page.textContent('[data-testid="connected-address"]')).toMatch(/^0x/);
+  }
+
+  /** Waits for the last transaction status line to read confirmed or failed; returns its text. */
+  async function txResult(page: Page, scope: string): Promise<string> {
+    const status = page.locator(`${scope} [data-testid="tx-status"]`);
+    await status.filter({ hasText: /confirmed|failed/ }).waitFor({ timeout: 60_000 });
+    return (await status.textContent()) ?? "";
+  }
+
+  it("a depositor deposits stETH, sees the position, requests a withdrawal and claims it after the keeper ran", async () => {
+    const page = await open("deposit");
+    await chooseDevnetUser(page);
+    const form = '[data-testid="deposit-page"]';
+    await page.getByText("stake 10 ETH for devnet stETH").click();
+    expect(await txResult(page, form)).toContain("confirmed");
+    await expect.poll(() => page.textContent('[data-testid="balance-stETH"]')).toMatch(/10(\.0+)?\b|9\.9999/);
+
+    await page.selectOption('[data-testid="deposit-asset"]', "stETH");
+    await page.fill('[data-testid="deposit-amount"]', "5");
+    await expect.poll(() => page.textContent('[data-testid="deposit-preview"]')).toMatch(/You receive about [\d.,]+ trETH/);
+    await page.click('[data-testid="approve"]');
+    expect(await txResult(page, form)).toContain("Approve 5 stETH: confirmed");
+    await page.locator('[data-testid="deposit"]:not([disabled])').click();
+    expect(await txResult(page, form)).toContain("Deposit 5 stETH: confirmed");
+    await expect.poll(() => page.textContent('[data-testid="balance-trETH"]')).not.toMatch(/trETH\s*0$/);
+    await shoot(page, "deposit");
+
+    // The keeper allocates the deposit to operators (so the dashboard has stake to show).
+    const { publicClient } = createChainClients({ rpcUrl: devnet.rpcUrl, chainId: devnet.deployment.chainId, pollingIntervalMs: 20 });
+    const keeper = {
+      publicClient,
+      account: devnetAccount(DEVNET_KEY_INDEX.keeper) as never,
+      deployment: devnet.deployment,
+      log: silentLogger,
+      gasPriceCap: parseEther("0.000001"),
+      avsDataFile,
+      rebalance: true,
+      engineParams: { turnoverBps: 10_000 },
+    };
+    await runKeeperCycle(keeper);
+
+    await page.click('[data-testid="nav-position"]');
+    await expect.poll(() => page.textContent('[data-testid="position-shares"]')).toMatch(/trETH\s*[1-9]/);
+    await expect.poll(() => page.textContent('[data-testid="position-value"]')).toMatch(/Worth\s*[1-9][\d.,]* ETH/);
+    const exits = '[data-testid="withdraw-form"]';
+    await page.selectOption('[data-testid="withdraw-asset"]', "stETH");
+    await page.fill('[data-testid="withdraw-amount"]', "0.1");
+    await expect.poll(() => page.textContent('[data-testid="withdraw-preview"]')).toMatch(/Worth 0\.\d+ ETH now/);
+    await page.click('[data-testid="approve-exit"]');
+    expect(await txResult(page, exits)).toContain("confirmed");
+    await page.locator('[data-testid="request-exit"]:not([disabled])').click();
+    expect(await txResult(page, exits)).toContain("Request 0.1 trETH in stETH: confirmed");
+    await expect.poll(() => page.getAttribute('[data-testid="request-row"]', "data-state")).toBe("waiting");
+    await shoot(page, "position-waiting");
+
+    // Time passes; the keeper finalizes the request.
+    const sim = createSim({ publicClient, rpcUrl: devnet.rpcUrl, deployment: devnet.deployment });
+    await sim.advance(3_600, 101);
+    const report = await runKeeperCycle({ ...keeper, rebalance: false });
+    expect(report.actions.filter((a) => a.kind === "finalize").map((a) => a.status)).toContain("confirmed");
+    await expect.poll(() => page.getAttribute('[data-testid="request-row"]', "data-state"), { timeout: 15_000 }).toBe("claimable");
+    await shoot(page, "position-claimable");
+    const before = await page.textContent('[data-testid="requests"]');
+    expect(before).toMatch(/Ready to claim: 0\.\d+ stETH/);
+    await page.click('[data-testid="claim"]');
+    expect(await txResult(page, '[data-testid="requests"]')).toContain("confirmed");
+    await expect.poll(() => page.getAttribute('[data-testid="request-row"]', "data-state")).toBe("claimed");
+    await shoot(page, "position-claimed");
+    await page.close();
+  });
+
+  it("the protocol page shows every operator and AVS of the devnet, with caps, limits and the timelock", async () => {
+    const page = await open("protocol");
+    await page.locator('[data-testid="operator-row"]').first().waitFor();
+    expect(await page.locator('[data-testid="operator-row"]').count()).toBe(devnet.deployment.operators.length);
+    expect(await page.locator('[data-testid="avs-row"]').count()).toBeGreaterThanOrEqual(devnet.deployment.avss.length);
+    const avsText = (await page.textContent('[data-testid="avs"]')) ?? "";
+    for (const a of devnet.deployment.avss) expect(avsText).toContain(names.get(a.address.toLowerCase()) ?? a.address.slice(0, 6));
+    const sets = devnet.deployment.avss.reduce((n, a) => n + a.operatorSetIds.length, 0);
+    expect(await page.locator('[data-testid="set-row"]').count()).toBeGreaterThanOrEqual(sets);
+    await expect.poll(() => page.textContent('[data-testid="tvl"]')).toMatch(/TVL\s*[1-9][\d.,]* ETH/);
+    expect(await page.textContent('[data-testid="limits"]')).toMatch(/Operator cap: \d/);
+    await page.locator('[data-testid="timelock"]').filter({ hasText: /No changes waiting|ETA|Ready/ }).waitFor();
+    await page.locator('[data-testid="history"] figure').first().waitFor();
+    const body = (await page.textContent("body")) ?? "";
+    expect(body).not.toMatch(/\b\d{19,}\b/); // never raw wei
+    await shoot(page, "protocol");
+    await page.close();
+  });
+
+  it("a deposit the vault refuses shows the revert by its name, in words", async () => {
+    const page = await open("deposit");
+    await chooseDevnetUser(page);
+    await page.selectOption('[data-testid="deposit-asset"]', "stETH");
+    await page.fill('[data-testid="deposit-amount"]', "0.0001");
+    await expect.poll(() => page.textContent('[data-testid="deposit-preview"]')).toMatch(/You receive|would not take/);
+    const approve = page.locator('[data-testid="approve"]');
+    if (await approve.isEnabled()) {
+      await approve.click();
+      await txResult(page, '[data-testid="deposit-page"]');
+    }
+    await page.locator('[data-testid="deposit"]:not([disabled])').click();
+    const text = await txResult(page, '[data-testid="deposit-page"]');
+    expect(text).toContain("failed: DepositBelowMinimum: the amount is below the asset's minimum deposit");
+    await shoot(page, "deposit-revert");
+    await page.close();
+  });
+
+  it("an RPC that does not answer shows an error banner, not a blank page", async () => {
+    const network = { name: "devnet", chainId: devnet.deployment.chainId, rpcUrl: "http://127.0.0.1:9", devnet: true };
+    const dead = await startAppServer({ config: makeAppConfig({ network, deployment: devnet.deployment }) });
+    try {
+      const page = await browser.newPage({ viewport: { width: WIDTHS.desktop, height: 900 } });
+      await page.goto(`${dead.url}#/protocol`);
+      await page.getByRole("alert").filter({ hasText: "is not answering" }).waitFor({ timeout: 30_000 });
+      await shoot(page, "rpc-down");
+      await page.close();
+    } finally {
+      await dead.close();
+    }
+  });
+});
