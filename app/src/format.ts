@@ -2,19 +2,24 @@
 import { formatUnits } from "viem";
 
 /** `1234.5678 stETH`: at most `digits` decimals, thousands grouped, never raw wei. */
-export function formatAmount(value: bigint, symbol?: string, opts: { decimals?: number; digits?: number } = {}): string {
+export function formatAmount(value: bigint, symbol?: string, opts: { decimals?: number; digits?: number; pad?: boolean } = {}): string {
   const { decimals = 18, digits = 4 } = opts;
   const s = formatUnits(value, decimals);
   const [int, frac = ""] = s.replace("-", "").split(".");
-  const fracShown = frac.slice(0, digits).replace(/0+$/, "");
+  // Below the shown digits, keep 3 significant digits rather than printing 0 (never wrong, never raw wei).
+  const lead = frac.length - frac.replace(/^0+/, "").length;
+  const shown = int === "0" && lead >= digits ? Math.min(decimals, lead + 3) : digits;
+  const fracShown = (opts.pad ? frac.slice(0, shown).padEnd(shown, "0") : frac.slice(0, shown).replace(/0+$/, ""));
   const grouped = (int ?? "0").replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  const tiny = value !== 0n && grouped === "0" && fracShown === "";
-  const body = tiny ? `<0.${"0".repeat(Math.max(0, digits - 1))}1` : fracShown ? `${grouped}.${fracShown}` : grouped;
+  const body = fracShown ? `${grouped}.${fracShown}` : grouped;
   const out = `${value < 0n ? "-" : ""}${body}`;
   return symbol ? `${out} ${symbol}` : out;
 }
 
 export const formatEth = (wei: bigint, digits = 4) => formatAmount(wei, "ETH", { digits });
+
+/** A rate (ETH per trETH) always with `digits` decimals, so small moves show. */
+export const formatRate = (wei: bigint, digits = 6) => formatAmount(wei, "ETH", { digits, pad: true });
 
 /** Basis points as a percentage: 2500 -> "25%". */
 export const formatBps = (bps: number) => `${(bps / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })}%`;

@@ -104,7 +104,10 @@ describe.skipIf(!chromiumPath || !built)("web app in headless Chromium", () => {
       rebalance: true,
       engineParams: { turnoverBps: 10_000 },
     };
-    await runKeeperCycle(keeper);
+    const sim = createSim({ publicClient, rpcUrl: devnet.rpcUrl, deployment: devnet.deployment });
+    await sim.seedOutsideStake(parseEther("100")); // as `trellis devnet` does: operator sets have outside stake
+    const allocated = await runKeeperCycle(keeper);
+    expect(allocated.actions.filter((a) => a.kind === "allocate" && a.status === "confirmed").length).toBeGreaterThan(0);
 
     await page.click('[data-testid="nav-position"]');
     await expect.poll(() => page.textContent('[data-testid="position-shares"]')).toMatch(/trETH\s*[1-9]/);
@@ -121,7 +124,6 @@ describe.skipIf(!chromiumPath || !built)("web app in headless Chromium", () => {
     await shoot(page, "position-waiting");
 
     // Time passes; the keeper finalizes the request.
-    const sim = createSim({ publicClient, rpcUrl: devnet.rpcUrl, deployment: devnet.deployment });
     await sim.advance(3_600, 101);
     const report = await runKeeperCycle({ ...keeper, rebalance: false });
     expect(report.actions.filter((a) => a.kind === "finalize").map((a) => a.status)).toContain("confirmed");
@@ -147,6 +149,8 @@ describe.skipIf(!chromiumPath || !built)("web app in headless Chromium", () => {
     expect(await page.locator('[data-testid="set-row"]').count()).toBeGreaterThanOrEqual(sets);
     await expect.poll(() => page.textContent('[data-testid="tvl"]')).toMatch(/TVL\s*[1-9][\d.,]* ETH/);
     expect(await page.textContent('[data-testid="limits"]')).toMatch(/Operator cap: \d/);
+    const restaked = await page.locator('[data-testid="operator-row"] td:nth-child(2)').allTextContents();
+    expect(restaked.some((t) => /[1-9]/.test(t))).toBe(true); // the keeper's allocation shows
     await page.locator('[data-testid="timelock"]').filter({ hasText: /No changes waiting|ETA|Ready/ }).waitFor();
     await page.locator('[data-testid="history"] figure').first().waitFor();
     const body = (await page.textContent("body")) ?? "";

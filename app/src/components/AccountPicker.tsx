@@ -23,6 +23,7 @@ export function AccountPicker() {
             value={connector?.type === "devnet" ? connector.id : ""}
             onChange={(e) => {
               const c = devnetConnectors.find((x) => x.id === e.target.value);
+              if (c?.id === connector?.id) return;
               if (c) connect({ connector: c });
               else disconnect();
             }}

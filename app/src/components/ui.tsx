@@ -66,3 +66,33 @@ export const Address = ({ a, name }: { a: string; name?: string | undefined }) =
     {name ?? shortAddress(a)}
   </span>
 );
+
+export type TableRow = { key: string; testId?: string; state?: string; cells: ReactNode[] };
+
+/** A table that becomes one card per row on a phone (each cell labelled with its column). */
+export function Table({ head, rows }: { head: string[]; rows: TableRow[] }) {
+  return (
+    <div className="table-wrap">
+      <table className="stack">
+        <thead>
+          <tr>
+            {head.map((h, i) => (
+              <th key={i}>{h}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.key} data-testid={r.testId} data-state={r.state}>
+              {r.cells.map((c, i) => (
+                <td key={i} data-label={head[i]}>
+                  {c}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -5,11 +5,11 @@ import { type Address } from "viem";
 import { useConfig, usePublicClient } from "wagmi";
 import { vaultAbi } from "../../../src/abi/generated/Vault.js";
 import { useAppConfig, useSymbolOf } from "../context.js";
-import { formatAmount, formatEth, formatShare, formatTime } from "../format.js";
+import { formatAmount, formatEth, formatRate, formatShare, formatTime } from "../format.js";
 import { usePosition, useWithdrawalRequests } from "../hooks/account.js";
 import { useTx } from "../hooks/tx.js";
 import { approveTrEthForExit, claimExit, requestExit, trEthAllowanceRead } from "../hooks/writes.js";
-import { Card, Empty, Loading, Stat, TxStatus } from "../components/ui.js";
+import { Card, Empty, Loading, Stat, Table, TxStatus } from "../components/ui.js";
 import { parseAmount } from "./DepositPage.js";
 
 export function PositionPage({ account }: { account: Address | undefined }) {
@@ -31,7 +31,7 @@ function Position({ account }: { account: Address }) {
       {data ? (
         <div className="stats">
           <Stat label="trETH" value={formatAmount(data.shares)} testId="position-shares" />
-          <Stat label="Worth" value={formatEth(data.ethValue)} hint={`at ${formatEth(data.rate, 6)} per trETH`} testId="position-value" />
+          <Stat label="Worth" value={formatEth(data.ethValue)} hint={`at ${formatRate(data.rate)} per trETH`} testId="position-value" />
           <Stat label="Share of trETH" value={formatShare(data.shares, data.supply)} />
         </div>
       ) : null}
@@ -148,44 +148,29 @@ function Requests({ account }: { account: Address }) {
       {isLoading ? <Loading what="requests" /> : null}
       {data && data.length === 0 ? <Empty>No withdrawal requests yet.</Empty> : null}
       {data && data.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>#</th>
-                <th>trETH</th>
-                <th>Value at request</th>
-                <th>Requested</th>
-                <th>State</th>
-                <th></th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.map((r) => {
-                const sym = symbolOf(r.asset) ?? "";
-                return (
-                  <tr key={r.id.toString()} data-testid="request-row" data-state={r.state}>
-                    <td>{r.id.toString()}</td>
-                    <td>{formatAmount(r.shares)}</td>
-                    <td>{formatEth(r.valueAtRequest)}</td>
-                    <td>{formatTime(r.requestedAt)}</td>
-                    <td>
-                      {STATE_WORDS[r.state]}
-                      {r.state === "claimable" ? `: ${formatAmount(r.claimable, sym)}` : r.state === "claimed" ? `: ${formatAmount(r.payout, sym)}` : ""}
-                    </td>
-                    <td>
-                      {r.state === "claimable" ? (
-                        <button data-testid="claim" disabled={busy} onClick={() => tx.run(`Claim #${r.id}`, () => claimExit({ config, deployment, account }, { requestId: r.id }))}>
-                          Claim
-                        </button>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          head={["#", "trETH", "Value at request", "Requested", "State", ""]}
+          rows={data.map((r) => {
+            const sym = symbolOf(r.asset) ?? "";
+            return {
+              key: r.id.toString(),
+              testId: "request-row",
+              state: r.state,
+              cells: [
+                r.id.toString(),
+                formatAmount(r.shares),
+                formatEth(r.valueAtRequest),
+                formatTime(r.requestedAt),
+                `${STATE_WORDS[r.state]}${r.state === "claimable" ? `: ${formatAmount(r.claimable, sym)}` : r.state === "claimed" ? `: ${formatAmount(r.payout, sym)}` : ""}`,
+                r.state === "claimable" ? (
+                  <button data-testid="claim" disabled={busy} onClick={() => tx.run(`Claim #${r.id}`, () => claimExit({ config, deployment, account }, { requestId: r.id }))}>
+                    Claim
+                  </button>
+                ) : null,
+              ],
+            };
+          })}
+        />
       ) : null}
       <TxStatus state={tx.state} />
     </Card>

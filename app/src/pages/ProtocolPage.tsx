@@ -1,12 +1,12 @@
 // Protocol dashboard for risk managers and curious depositors: it only renders what the hooks read.
 import { useMemo } from "react";
 import { useAppConfig } from "../context.js";
-import { formatBps, formatEta, formatEth, formatShare, formatTime, shortAddress } from "../format.js";
+import { formatBps, formatEta, formatEth, formatRate, formatShare, formatTime, shortAddress } from "../format.js";
 import { useRateHistory } from "../hooks/history.js";
 import { useProtocol } from "../hooks/protocol.js";
 import { useTimelockOperations } from "../hooks/governance.js";
 import { Chart } from "../components/Chart.js";
-import { Address, Card, Empty, ErrorBanner, Loading, Meter, Stat } from "../components/ui.js";
+import { Address, Card, Empty, ErrorBanner, Loading, Meter, Stat, Table } from "../components/ui.js";
 
 export function ProtocolPage() {
   const protocol = useProtocol();
@@ -29,7 +29,7 @@ function Overview() {
   return (
     <div className="stats" data-testid="overview">
       <Stat label="TVL" value={s ? formatEth(s.totalAssets, 2) : "…"} testId="tvl" />
-      <Stat label="Rate" value={s ? `${formatEth(s.rate, 6)} / trETH` : "…"} testId="rate" />
+      <Stat label="Rate" value={s ? `${formatRate(s.rate)} / trETH` : "…"} testId="rate" />
       <Stat label="trETH supply" value={s ? formatEth(s.trEthSupply, 2).replace("ETH", "trETH") : "…"} />
       <Stat
         label="Realised APR"
@@ -59,7 +59,7 @@ function HistoryCharts() {
       {series && series.x.length >= 2 ? (
         <div className="charts">
           <Chart title="Rate" unit="ETH per trETH" x={series.x} y={series.rate} digits={5} />
-          <Chart title="TVL" unit="ETH" x={series.x} y={series.tvl} digits={1} />
+          <Chart title="TVL" unit="ETH" x={series.x} y={series.tvl} digits={3} />
         </div>
       ) : null}
     </Card>
@@ -83,99 +83,63 @@ function ProtocolTables({ state }: { state: NonNullable<ReturnType<typeof usePro
         {s.operators.length === 0 ? (
           <Empty>No operator delegators yet.</Empty>
         ) : (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>Operator</th>
-                  <th>Restaked</th>
-                  <th>Queued out</th>
-                  <th>Share of TVL</th>
-                  <th>Against operator cap ({formatBps(limits.operatorCapBps)})</th>
-                </tr>
-              </thead>
-              <tbody>
-                {s.operators.map((o) => (
-                  <tr key={o.delegator} data-testid="operator-row">
-                    <td>
-                      <Address a={o.operator} name={opName(o.operator)} /> <span className="muted">{shortAddress(o.operator)}</span>
-                    </td>
-                    <td>{formatEth(o.active)}</td>
-                    <td>{formatEth(o.queued)}</td>
-                    <td>{formatShare(o.active + o.queued, tvl)}</td>
-                    <td>
-                      <Meter used={o.active + o.queued} cap={operatorCap} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            head={["Operator", "Restaked", "Queued out", "Share of TVL", `Against operator cap (${formatBps(limits.operatorCapBps)})`]}
+            rows={s.operators.map((o) => ({
+              key: o.delegator,
+              testId: "operator-row",
+              cells: [
+                <>
+                  <Address a={o.operator} name={opName(o.operator)} /> <span className="muted">{shortAddress(o.operator)}</span>
+                </>,
+                formatEth(o.active),
+                formatEth(o.queued),
+                formatShare(o.active + o.queued, tvl),
+                <Meter used={o.active + o.queued} cap={operatorCap} />,
+              ],
+            }))}
+          />
         )}
       </Card>
       <Card title="Exposure per AVS against its cap" testId="avs">
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>AVS</th>
-                <th>Exposure</th>
-                <th>Cap</th>
-                <th>Used</th>
-              </tr>
-            </thead>
-            <tbody>
-              {s.avs.map((a) => (
-                <tr key={a.key} data-testid="avs-row">
-                  <td>
-                    <Address a={a.avs} name={avsNames[a.key]} />
-                  </td>
-                  <td>{formatEth(a.exposure)}</td>
-                  <td>
-                    {formatEth(a.cap)} <span className="muted">({formatBps(a.capBps)})</span>
-                  </td>
-                  <td>
-                    <Meter used={a.exposure} cap={a.cap} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          head={["AVS", "Exposure", "Cap", "Used"]}
+          rows={s.avs.map((a) => ({
+            key: a.key,
+            testId: "avs-row",
+            cells: [
+              <Address a={a.avs} name={avsNames[a.key]} />,
+              formatEth(a.exposure),
+              <>
+                {formatEth(a.cap)} <span className="muted">({formatBps(a.capBps)})</span>
+              </>,
+              <Meter used={a.exposure} cap={a.cap} />,
+            ],
+          }))}
+        />
         <p className="total">
           Total slashable: {formatEth(s.totalSlashable.exposure)} of {formatEth(s.totalSlashable.cap)} ({formatBps(limits.totalSlashableCapBps)} of TVL)
         </p>
         <Meter used={s.totalSlashable.exposure} cap={s.totalSlashable.cap} />
       </Card>
       <Card title="Exposure per operator set" testId="operator-sets">
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Operator set</th>
-                <th>Exposure</th>
-                <th>Cap</th>
-                <th>Used</th>
-              </tr>
-            </thead>
-            <tbody>
-              {s.operatorSets.map((o) => (
-                <tr key={o.key} data-testid="set-row">
-                  <td>
-                    <Address a={o.avs} name={avsNames[o.avs.toLowerCase()]} /> #{o.operatorSetId}
-                  </td>
-                  <td>{formatEth(o.exposure)}</td>
-                  <td>
-                    {formatEth(o.cap)} <span className="muted">({formatBps(o.capBps)})</span>
-                  </td>
-                  <td>
-                    <Meter used={o.exposure} cap={o.cap} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          head={["Operator set", "Exposure", "Cap", "Used"]}
+          rows={s.operatorSets.map((o) => ({
+            key: o.key,
+            testId: "set-row",
+            cells: [
+              <>
+                <Address a={o.avs} name={avsNames[o.avs.toLowerCase()]} /> #{o.operatorSetId}
+              </>,
+              formatEth(o.exposure),
+              <>
+                {formatEth(o.cap)} <span className="muted">({formatBps(o.capBps)})</span>
+              </>,
+              <Meter used={o.exposure} cap={o.cap} />,
+            ],
+          }))}
+        />
       </Card>
       <div className="grid2">
         <Card title="Liquid buffer" testId="buffer">
