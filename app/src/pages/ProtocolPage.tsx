@@ -1,5 +1,6 @@
 // Protocol dashboard for risk managers and curious depositors: it only renders what the hooks read.
 import { useMemo } from "react";
+import { describeError } from "../../../src/chain/errors.js";
 import { useAppConfig } from "../context.js";
 import { formatBps, formatEta, formatEth, formatRate, formatShare, formatTime, shortAddress } from "../format.js";
 import { useRateHistory } from "../hooks/history.js";
@@ -12,7 +13,7 @@ export function ProtocolPage() {
   const protocol = useProtocol();
   return (
     <div className="page" data-testid="protocol-page">
-      {protocol.error ? <ErrorBanner>Could not read the protocol: {protocol.error.message.split("\n")[0]}</ErrorBanner> : null}
+      {protocol.error ? <ErrorBanner>Could not read the protocol: {describeError(protocol.error)}</ErrorBanner> : null}
       <Overview />
       <HistoryCharts />
       {protocol.data ? <ProtocolTables state={protocol.data} /> : protocol.isLoading ? <Loading what="protocol state" /> : null}
