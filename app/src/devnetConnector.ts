@@ -59,7 +59,8 @@ export function devnetKeyConnector(key: DevnetKey, chain: Chain) {
       return provider;
     },
     async isAuthorized() {
-      return true;
+      // Reconnect after a reload only to the devnet account the user last chose, never unasked.
+      return (await config.storage?.getItem("recentConnectorId")) === `devnet-${key.index}`;
     },
     async switchChain() {
       return chain;

@@ -117,7 +117,7 @@ export function DepositPage({ account }: { account: Address | undefined }) {
           </div>
         </label>
         <ol className="steps">
-          <li className={needsApproval ? "" : "done"}>
+          <li className={amount !== undefined && !needsApproval ? "done" : ""}>
             <button
               data-testid="approve"
               disabled={busy || !needsApproval || tooMuch || amount === undefined}

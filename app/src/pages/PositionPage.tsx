@@ -103,7 +103,7 @@ function RequestForm({ account }: { account: Address }) {
         )}
       </div>
       <ol className="steps">
-        <li className={needsApproval ? "" : "done"}>
+        <li className={shares !== undefined && !needsApproval ? "done" : ""}>
           <button
             data-testid="approve-exit"
             disabled={busy || !needsApproval || tooMuch}
