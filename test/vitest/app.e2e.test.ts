@@ -177,6 +177,57 @@ describe.skipIf(!chromiumPath || !built)("web app in headless Chromium", () => {
     await page.close();
   });
 
+  it("off the devnet only a browser wallet (EIP-1193) is offered, and transactions go through it", async () => {
+    // A minimal injected wallet: window.ethereum forwarding to the node, where anvil holds the key of
+    // devnet account 9 unlocked (the app never sees it).
+    const holder = devnetAccount(DEVNET_KEY_INDEX.users[1]);
+    const wallet = holder.address;
+    const { publicClient } = createChainClients({ rpcUrl: devnet.rpcUrl, chainId: devnet.deployment.chainId, pollingIntervalMs: 20 });
+    await createSim({ publicClient, rpcUrl: devnet.rpcUrl, deployment: devnet.deployment }).mintLst("rETH", holder, parseEther("2"));
+    const network = { name: "fork", chainId: devnet.deployment.chainId, rpcUrl: devnet.rpcUrl, devnet: false };
+    const fork = await startAppServer({ config: makeAppConfig({ network, deployment: devnet.deployment }) });
+    const context = await browser.newContext({ viewport: { width: WIDTHS.phone, height: 900 } });
+    try {
+      await context.addInitScript(
+        ({ rpcUrl, account }) => {
+          let id = 0;
+          const rpc = async (method: string, params: unknown) => {
+            const res = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: ++id, method, params: params ?? [] }) });
+            const body = (await res.json()) as { result?: unknown; error?: { code: number; message: string; data?: unknown } };
+            if (body.error) throw Object.assign(new Error(body.error.message), body.error);
+            return body.result;
+          };
+          (window as unknown as { ethereum: unknown }).ethereum = {
+            isTestWallet: true,
+            request: async ({ method, params }: { method: string; params?: unknown }) =>
+              method === "eth_requestAccounts" || method === "eth_accounts" ? [account] : method === "wallet_switchEthereumChain" ? null : rpc(method, params),
+            on() {},
+            removeListener() {},
+          };
+        },
+        { rpcUrl: devnet.rpcUrl, account: wallet },
+      );
+      const page = await context.newPage();
+      await page.goto(`${fork.url}#/deposit`);
+      await page.getByText("Connect browser wallet").waitFor();
+      expect(await page.locator('[data-testid="devnet-account"]').count()).toBe(0);
+      expect(await page.getByText("devnet stETH").count()).toBe(0);
+      await page.getByText("Connect browser wallet").click();
+      await expect.poll(() => page.getAttribute('[data-testid="connected-address"]', "title")).toBe(wallet);
+      await page.selectOption('[data-testid="deposit-asset"]', "rETH");
+      await page.fill('[data-testid="deposit-amount"]', "1");
+      await page.click('[data-testid="approve"]');
+      expect(await txResult(page, '[data-testid="deposit-page"]')).toContain("Approve 1 rETH: confirmed");
+      await page.locator('[data-testid="deposit"]:not([disabled])').click();
+      expect(await txResult(page, '[data-testid="deposit-page"]')).toContain("Deposit 1 rETH: confirmed");
+      await expect.poll(() => page.textContent('[data-testid="balance-rETH"]')).toMatch(/rETH\s*1(\.0+)?$/);
+      await shoot(page, "deposit-browser-wallet");
+    } finally {
+      await context.close();
+      await fork.close();
+    }
+  });
+
   it("an RPC that does not answer shows an error banner, not a blank page", async () => {
     const network = { name: "devnet", chainId: devnet.deployment.chainId, rpcUrl: "http://127.0.0.1:9", devnet: true };
     const dead = await startAppServer({ config: makeAppConfig({ network, deployment: devnet.deployment }) });
