@@ -112,3 +112,40 @@ export function useWithdrawalRequests(owner: Address | undefined) {
     refetchInterval: devnet ? 3_000 : 12_000,
   });
 }
+
+const YEAR = 365 * 86_400;
+
+/**
+ * The holder's realised APR: the rate's growth since each of their deposits (the vault's `rate()` at the
+ * deposit's block against now), weighted by the ETH each deposit put in and the time it has been in.
+ * Exits are not netted out; undefined until the deposits are an hour old on average.
+ */
+export function useRealisedPositionApr(owner: Address | undefined) {
+  const { deployment, fromBlock } = useAppConfig();
+  const client = usePublicClient()!;
+  const vault = deployment.trellis.vault;
+  return useQuery({
+    queryKey: ["positionApr", owner],
+    enabled: !!owner,
+    queryFn: async () => {
+      const logs = await client.getLogs({ address: vault, event: getAbiItem({ abi: vaultAbi, name: "Deposited" }), args: { receiver: owner }, fromBlock: BigInt(fromBlock) });
+      const now = await client.getBlock();
+      const rateNow = await client.readContract({ address: vault, abi: vaultAbi, functionName: "rate", blockNumber: now.number });
+      let gained = 0;
+      let invested = 0;
+      let valueTime = 0;
+      for (const l of logs) {
+        const [block, rateThen] = await Promise.all([
+          client.getBlock({ blockNumber: l.blockNumber }),
+          client.readContract({ address: vault, abi: vaultAbi, functionName: "rate", blockNumber: l.blockNumber }),
+        ]);
+        const value = Number(l.args.value!) / 1e18;
+        gained += value * (Number((rateNow * 10n ** 12n) / rateThen) / 1e12 - 1);
+        invested += value;
+        valueTime += value * Number(now.timestamp - block.timestamp);
+      }
+      const averageAge = invested > 0 ? valueTime / invested : 0;
+      return { deposits: logs.length, apr: averageAge >= 3_600 ? (gained * YEAR) / valueTime : undefined };
+    },
+  });
+}

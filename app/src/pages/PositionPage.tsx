@@ -6,7 +6,7 @@ import { useConfig, usePublicClient } from "wagmi";
 import { vaultAbi } from "../../../src/abi/generated/Vault.js";
 import { useAppConfig, useSymbolOf } from "../context.js";
 import { formatAmount, formatEth, formatRate, formatShare, formatTime } from "../format.js";
-import { usePosition, useWithdrawalRequests } from "../hooks/account.js";
+import { usePosition, useRealisedPositionApr, useWithdrawalRequests } from "../hooks/account.js";
 import { useTx } from "../hooks/tx.js";
 import { approveTrEthForExit, claimExit, requestExit, trEthAllowanceRead } from "../hooks/writes.js";
 import { Card, Empty, Loading, Stat, Table, TxStatus } from "../components/ui.js";
@@ -25,6 +25,7 @@ export function PositionPage({ account }: { account: Address | undefined }) {
 
 function Position({ account }: { account: Address }) {
   const { data, isLoading } = usePosition(account);
+  const apr = useRealisedPositionApr(account);
   return (
     <Card title="My position" testId="position">
       {isLoading ? <Loading what="position" /> : null}
@@ -33,6 +34,11 @@ function Position({ account }: { account: Address }) {
           <Stat label="trETH" value={formatAmount(data.shares)} testId="position-shares" />
           <Stat label="Worth" value={formatEth(data.ethValue)} hint={`at ${formatRate(data.rate)} per trETH`} testId="position-value" />
           <Stat label="Share of trETH" value={formatShare(data.shares, data.supply)} />
+          <Stat
+            label="Realised APR"
+            value={apr.data?.apr === undefined ? "–" : `${(apr.data.apr * 100).toFixed(2)}%`}
+            hint={apr.data ? (apr.data.deposits ? `since your ${apr.data.deposits} deposit${apr.data.deposits === 1 ? "" : "s"}` : "no deposits yet") : undefined}
+          />
         </div>
       ) : null}
     </Card>
