@@ -85,7 +85,7 @@ export async function startAppServer(params: { config: AppConfig; port?: number;
 }
 
 /** `trellis app [--port N]`: serves the app for the chosen network until Ctrl-C. */
-export async function appCommand(opts: { network: string; rpcUrl?: string; deployment?: string; port?: string }): Promise<void> {
+export async function appCommand(opts: { network: string; rpcUrl?: string; deployment?: string; port?: string; fromBlock?: string }): Promise<void> {
   const { loadNetwork } = await import("../chain/config.js");
   const { readDeployment } = await import("../devnet/deployment.js");
   const { avsNames } = await import("../chain/status.js");
@@ -93,11 +93,19 @@ export async function appCommand(opts: { network: string; rpcUrl?: string; deplo
   const network = loadNetwork({ network: opts.network, rpcUrl: opts.rpcUrl, deploymentFile: opts.deployment });
   const deployment = readDeployment(network.deploymentPath);
   const names = existsSync(network.avsDataPath) ? avsNames(await loadAvsDataFile(network.avsDataPath)) : undefined;
-  const server = await startAppServer({ config: makeAppConfig({ network, deployment, avsNames: names }), port: Number(opts.port ?? 5173) });
+  const fromBlock = opts.fromBlock !== undefined ? BigInt(opts.fromBlock) : network.devnet ? 0n : await recentBlock(network.rpcUrl);
+  const server = await startAppServer({ config: makeAppConfig({ network, deployment, avsNames: names, fromBlock }), port: Number(opts.port ?? 5173) });
   process.stdout.write(`Trellis app for ${network.name} at ${server.url} (RPC ${network.rpcUrl}); Ctrl-C stops\n`);
   await new Promise<void>((ok) => {
     process.once("SIGINT", ok);
     process.once("SIGTERM", ok);
   });
   await server.close();
+}
+
+/** Off the devnet the charts and lists read events from about two weeks back (100,000 blocks), not from genesis. */
+async function recentBlock(rpcUrl: string): Promise<bigint> {
+  const { createPublicClient, http } = await import("viem");
+  const latest = await createPublicClient({ transport: http(rpcUrl) }).getBlockNumber();
+  return latest > 100_000n ? latest - 100_000n : 0n;
 }

@@ -61,7 +61,8 @@ program
   .command("app")
   .description("serve the web app for the network (build it with npm run build); reads the chain from the browser")
   .option("--port <port>", "HTTP port", "5173")
-  .action(async (o: { port: string }) => (await import("./app.js")).appCommand({ ...globals(), ...o }));
+  .option("--from-block <n>", "first block the app reads events from (default: 0 on the devnet, else the latest less 100,000)")
+  .action(async (o: { port: string; fromBlock?: string }) => (await import("./app.js")).appCommand({ ...globals(), ...o }));
 
 program
   .command("demo")
