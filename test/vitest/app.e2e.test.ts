@@ -5,7 +5,9 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { parseEther } from "viem";
+import { createTestClient, createWalletClient, encodeFunctionData, http, parseEther, zeroHash } from "viem";
+import { riskRegistryAbi } from "../../src/abi/generated/index.js";
+import { timelockControllerAbi } from "../../src/governance/abi.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChainClients } from "../../src/chain/clients.js";
 import { silentLogger } from "../../src/chain/log.js";
@@ -37,6 +39,9 @@ describe.skipIf(!chromiumPath || !built)("web app in headless Chromium", () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     names = avsNames(await loadAvsDataFile(avsDataFile));
+    // As `trellis devnet` does: outside stake in every operator set (and a stETH supply, so stETH has a price).
+    const { publicClient } = createChainClients({ rpcUrl: devnet.rpcUrl, chainId: devnet.deployment.chainId, pollingIntervalMs: 20 });
+    await createSim({ publicClient, rpcUrl: devnet.rpcUrl, deployment: devnet.deployment }).seedOutsideStake(parseEther("100"));
     const network = { name: "devnet", chainId: devnet.deployment.chainId, rpcUrl: devnet.rpcUrl, devnet: true };
     server = await startAppServer({ config: makeAppConfig({ network, deployment: devnet.deployment, avsNames: names }) });
     browser = await launchChromium(chromiumPath!);
@@ -67,6 +72,20 @@ describe.skipIf(!chromiumPath || !built)("web app in headless Chromium", () => {
     await expect.poll(() => page.textContent('[data-testid="connected-address"]')).toMatch(/^0x/);
   }
 
+  function keeperOptions() {
+    const { publicClient } = createChainClients({ rpcUrl: devnet.rpcUrl, chainId: devnet.deployment.chainId, pollingIntervalMs: 20 });
+    return {
+      publicClient,
+      account: devnetAccount(DEVNET_KEY_INDEX.keeper) as never,
+      deployment: devnet.deployment,
+      log: silentLogger,
+      gasPriceCap: parseEther("0.000001"),
+      avsDataFile,
+      rebalance: true,
+      engineParams: { turnoverBps: 10_000 },
+    };
+  }
+
   /** Waits for the last transaction status line to read confirmed or failed; returns its text. */
   async function txResult(page: Page, scope: string): Promise<string> {
     const status = page.locator(`${scope} [data-testid="tx-status"]`);
@@ -92,20 +111,9 @@ describe.skipIf(!chromiumPath || !built)("web app in headless Chromium", () => {
     await expect.poll(() => page.textContent('[data-testid="balance-trETH"]')).not.toMatch(/trETH\s*0$/);
     await shoot(page, "deposit");
 
-    // The keeper allocates the deposit to operators (so the dashboard has stake to show).
-    const { publicClient } = createChainClients({ rpcUrl: devnet.rpcUrl, chainId: devnet.deployment.chainId, pollingIntervalMs: 20 });
-    const keeper = {
-      publicClient,
-      account: devnetAccount(DEVNET_KEY_INDEX.keeper) as never,
-      deployment: devnet.deployment,
-      log: silentLogger,
-      gasPriceCap: parseEther("0.000001"),
-      avsDataFile,
-      rebalance: true,
-      engineParams: { turnoverBps: 10_000 },
-    };
-    const sim = createSim({ publicClient, rpcUrl: devnet.rpcUrl, deployment: devnet.deployment });
-    await sim.seedOutsideStake(parseEther("100")); // as `trellis devnet` does: operator sets have outside stake
+    // The keeper allocates the deposit to operators.
+    const keeper = keeperOptions();
+    const sim = createSim({ publicClient: keeper.publicClient, rpcUrl: devnet.rpcUrl, deployment: devnet.deployment });
     const allocated = await runKeeperCycle(keeper);
     expect(allocated.actions.filter((a) => a.kind === "allocate" && a.status === "confirmed").length).toBeGreaterThan(0);
 
@@ -138,7 +146,33 @@ describe.skipIf(!chromiumPath || !built)("web app in headless Chromium", () => {
     await page.close();
   });
 
+  /** The Safe (the timelock's proposer) schedules a loosening of the operator cap; returns the call's ETA. */
+  async function scheduleOperatorCap(bps: number): Promise<bigint> {
+    const { safe, timelock, riskRegistry } = devnet.deployment.trellis;
+    const test = createTestClient({ mode: "anvil", transport: http(devnet.rpcUrl) });
+    await test.impersonateAccount({ address: safe });
+    await test.setBalance({ address: safe, value: parseEther("1") });
+    const { publicClient } = createChainClients({ rpcUrl: devnet.rpcUrl, chainId: devnet.deployment.chainId, pollingIntervalMs: 20 });
+    const delay = await publicClient.readContract({ address: timelock, abi: timelockControllerAbi, functionName: "getMinDelay" });
+    const data = encodeFunctionData({ abi: riskRegistryAbi, functionName: "setOperatorCap", args: [bps] });
+    const wallet = createWalletClient({ account: safe, transport: http(devnet.rpcUrl) });
+    const hash = await wallet.writeContract({ chain: null, address: timelock, abi: timelockControllerAbi, functionName: "schedule", args: [riskRegistry, 0n, data, zeroHash, zeroHash, delay] });
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    expect(receipt.status).toBe("success");
+    await test.stopImpersonatingAccount({ address: safe });
+    const block = await publicClient.getBlock({ blockNumber: receipt.blockNumber });
+    return block.timestamp + delay;
+  }
+
   it("the protocol page shows every operator and AVS of the devnet, with caps, limits and the timelock", async () => {
+    // Stake to show: a deposit by the other devnet user, allocated by the keeper.
+    const keeper = keeperOptions();
+    const sim = createSim({ publicClient: keeper.publicClient, rpcUrl: devnet.rpcUrl, deployment: devnet.deployment });
+    const user = devnetAccount(DEVNET_KEY_INDEX.users[1]);
+    await sim.mintLst("osETH", user, parseEther("8"));
+    await sim.deposit(user, "osETH", parseEther("8"));
+    await runKeeperCycle(keeper);
+    const eta = await scheduleOperatorCap(3_000);
     const page = await open("protocol");
     await page.locator('[data-testid="operator-row"]').first().waitFor();
     expect(await page.locator('[data-testid="operator-row"]').count()).toBe(devnet.deployment.operators.length);
@@ -151,7 +185,12 @@ describe.skipIf(!chromiumPath || !built)("web app in headless Chromium", () => {
     expect(await page.textContent('[data-testid="limits"]')).toMatch(/Operator cap: \d/);
     const restaked = await page.locator('[data-testid="operator-row"] td:nth-child(2)').allTextContents();
     expect(restaked.some((t) => /[1-9]/.test(t))).toBe(true); // the keeper's allocation shows
-    await page.locator('[data-testid="timelock"]').filter({ hasText: /No changes waiting|ETA|Ready/ }).waitFor();
+    const op = page.locator('[data-testid="timelock-op"]');
+    await op.first().waitFor();
+    expect(await op.count()).toBe(1);
+    const opText = (await op.textContent()) ?? "";
+    expect(opText).toContain("setOperatorCap(3000)");
+    expect(opText).toContain(new Date(Number(eta) * 1000).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" }));
     await page.locator('[data-testid="history"] figure').first().waitFor();
     const body = (await page.textContent("body")) ?? "";
     expect(body).not.toMatch(/\b\d{19,}\b/); // never raw wei
