@@ -41,6 +41,19 @@ function Overview() {
   );
 }
 
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+
+function AprBreakdownLine() {
+  const b = useRateHistory().data?.breakdown;
+  if (!b) return <Empty>APR breakdown: needs an hour of history.</Empty>;
+  return (
+    <p className="breakdown" data-testid="apr-breakdown">
+      Gains booked over the window, per year of TVL: LST yield and other {pct(b.lstYieldAndOther)} + restaked AVS rewards {pct(b.avsRewards)} − protocol
+      fee {pct(b.fee)} = {pct(b.net)} to holders
+    </p>
+  );
+}
+
 function HistoryCharts() {
   const { data, isLoading, error } = useRateHistory();
   const series = useMemo(() => {
@@ -63,6 +76,7 @@ function HistoryCharts() {
           <Chart title="TVL" unit="ETH" x={series.x} y={series.tvl} digits={3} />
         </div>
       ) : null}
+      {data ? <AprBreakdownLine /> : null}
     </Card>
   );
 }
