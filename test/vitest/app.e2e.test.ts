@@ -192,7 +192,7 @@ describe.skipIf(!chromiumPath || !built)("web app in headless Chromium", () => {
     await op.first().waitFor();
     expect(await op.count()).toBe(1);
     const opText = (await op.textContent()) ?? "";
-    expect(opText).toContain("setOperatorCap(3000)");
+    expect(opText).toContain("riskRegistry.setOperatorCap(3000)");
     expect(opText).toContain(new Date(Number(eta) * 1000).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" }));
     await page.locator('[data-testid="history"] figure').first().waitFor();
     await expect.poll(() => page.textContent('[data-testid="apr-breakdown"]')).toMatch(/LST yield and other \d+\.\d\d% \+ restaked AVS rewards \d+\.\d\d% − protocol fee \d+\.\d\d% = \d+\.\d\d% to holders/);

@@ -16,8 +16,8 @@ export function useProtocol() {
   return useQuery({
     queryKey: ["protocol", deployment.trellis.vault],
     queryFn: async (): Promise<ProtocolState> => {
-      const status = await readStatus(client, deployment);
-      const snap = await snapshot(client, { deployment, blockNumber: status.blockNumber });
+      // In parallel: the limits, buffer and delay may come from a block or two later than the status.
+      const [status, snap] = await Promise.all([readStatus(client, deployment), snapshot(client, { deployment })]);
       return { status, limits: snap.limits, liquidBuffer: snap.vault.liquidBuffer, withdrawalDelayBlocks: snap.withdrawalDelayBlocks };
     },
     refetchInterval: devnet ? 4_000 : 12_000,

@@ -199,6 +199,8 @@ function ProtocolTables({ state }: { state: NonNullable<ReturnType<typeof usePro
 
 function PendingGovernance() {
   const { data, isLoading, error } = useTimelockOperations();
+  const { deployment } = useAppConfig();
+  const contractName = (a: string) => Object.entries(deployment.trellis).find(([, v]) => v.toLowerCase() === a.toLowerCase())?.[0] ?? shortAddress(a);
   return (
     <Card title="Pending governance (timelock)" testId="timelock">
       {error ? <ErrorBanner>Timelock unavailable: {error.message.split("\n")[0]}</ErrorBanner> : null}
@@ -211,7 +213,7 @@ function PendingGovernance() {
               <strong>{op.state === "ready" ? "Ready to execute" : `ETA ${formatTime(op.eta)} (${formatEta(op.eta, data.now)})`}</strong>
               {op.calls.map((c, i) => (
                 <div key={i} className="call">
-                  {shortAddress(c.target)}.{c.call}
+                  {contractName(c.target)}.{c.call}
                 </div>
               ))}
             </li>
