@@ -1,5 +1,5 @@
 // Amounts stay bigint until here; formatted once with the token's decimals and symbol.
-import { formatUnits } from "viem";
+import { formatUnits, parseUnits } from "viem";
 
 /** `1234.5678 stETH`: at most `digits` decimals, thousands grouped, never raw wei. */
 export function formatAmount(value: bigint, symbol?: string, opts: { decimals?: number; digits?: number; pad?: boolean } = {}): string {
@@ -45,3 +45,17 @@ export function formatEta(seconds: bigint, now: bigint): string {
   const m = Math.ceil((left % 3_600) / 60);
   return d ? `in ${d} d ${h} h` : h ? `in ${h} h ${m} min` : `in ${m} min`;
 }
+
+/** A typed amount in token units ("1.5") as bigint; undefined for anything that is not a plain decimal. */
+export function parseAmount(text: string, decimals = 18): bigint | undefined {
+  const t = text.trim();
+  if (!/^\d*\.?\d*$/.test(t) || t === "" || t === ".") return undefined;
+  try {
+    return parseUnits(t, decimals);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The exact amount for an input field (no grouping, every decimal). */
+export const amountInput = (value: bigint, decimals = 18) => formatUnits(value, decimals);

@@ -149,3 +149,24 @@ export function useRealisedPositionApr(owner: Address | undefined) {
     },
   });
 }
+
+/** ETH value of `shares` at the vault's rate (`convertToAssets`): what a withdrawal request is worth now. */
+export function useExitValue(shares: bigint | undefined) {
+  const { deployment } = useAppConfig();
+  const client = usePublicClient()!;
+  return useQuery({
+    queryKey: ["exitValue", shares?.toString()],
+    enabled: shares !== undefined && shares > 0n,
+    queryFn: () => client.readContract({ address: deployment.trellis.vault, abi: vaultAbi, functionName: "convertToAssets", args: [shares!] }),
+  });
+}
+
+/** trETH the withdrawal queue may escrow for `owner`. */
+export function useTrEthAllowance(owner: Address) {
+  const { deployment } = useAppConfig();
+  const client = usePublicClient()!;
+  return useQuery({
+    queryKey: ["trEthAllowance", owner],
+    queryFn: () => client.readContract({ address: deployment.trellis.trETH, abi: trETHAbi, functionName: "allowance", args: [owner, deployment.trellis.withdrawalQueue] }),
+  });
+}

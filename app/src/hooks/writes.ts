@@ -60,10 +60,6 @@ export async function claimExit(c: Ctx, p: { requestId: bigint }): Promise<Hash>
   return writeContract(c.config, request);
 }
 
-/** trETH allowance of the withdrawal queue. */
-export const trEthAllowanceRead = (deployment: Deployment, owner: Address) =>
-  ({ address: deployment.trellis.trETH, abi: trETHAbi, functionName: "allowance", args: [owner, deployment.trellis.withdrawalQueue] }) as const;
-
 /** Devnet only: stake ETH with the devnet's Lido look-alike (`submit`) to get stETH to deposit. */
 export async function stakeEthForStEth(c: Ctx, p: { stEth: Address; value: bigint }): Promise<Hash> {
   const { request } = await simulateContract(c.config, { account: c.account, address: p.stEth, abi: devnetStETHAbi, functionName: "submit", args: [c.account], value: p.value });

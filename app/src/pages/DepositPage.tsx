@@ -1,24 +1,15 @@
 // Deposit: asset, amount in token units, the trETH the vault would mint, a minimum, approval as its own step.
 import { useState } from "react";
-import { parseUnits, type Address } from "viem";
+import type { Address } from "viem";
 import { useConfig } from "wagmi";
 import { useAppConfig } from "../context.js";
-import { formatAmount } from "../format.js";
+import { amountInput, formatAmount, parseAmount } from "../format.js";
 import { useBalances, useDepositPreview } from "../hooks/account.js";
 import { useTx } from "../hooks/tx.js";
 import { approveAsset, depositAsset, stakeEthForStEth } from "../hooks/writes.js";
 import { Card, Empty, Loading, TxStatus } from "../components/ui.js";
 
 const SLIPPAGE_CHOICES = [10, 50, 100] as const;
-
-export function parseAmount(text: string, decimals = 18): bigint | undefined {
-  if (!/^\d*\.?\d*$/.test(text.trim()) || text.trim() === "" || text.trim() === ".") return undefined;
-  try {
-    return parseUnits(text.trim(), decimals);
-  } catch {
-    return undefined;
-  }
-}
 
 export function DepositPage({ account }: { account: Address | undefined }) {
   const { deployment, devnet } = useAppConfig();
@@ -86,7 +77,7 @@ export function DepositPage({ account }: { account: Address | undefined }) {
           Amount ({symbol})
           <div className="row">
             <input inputMode="decimal" placeholder="0.0" value={text} onChange={(e) => setText(e.target.value)} data-testid="deposit-amount" />
-            <button className="secondary" onClick={() => held && setText(formatAmount(held.balance, undefined, { digits: 18 }).replace(/,/g, ""))}>
+            <button className="secondary" onClick={() => held && setText(amountInput(held.balance))}>
               Max
             </button>
           </div>

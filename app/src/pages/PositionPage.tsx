@@ -1,16 +1,13 @@
 // My position and withdrawals: request in a chosen asset, list of requests with their state, claim.
 import { useState } from "react";
-import { useQuery } from "@tanstack/react-query";
 import { type Address } from "viem";
-import { useConfig, usePublicClient } from "wagmi";
-import { vaultAbi } from "../../../src/abi/generated/Vault.js";
+import { useConfig } from "wagmi";
 import { useAppConfig, useSymbolOf } from "../context.js";
-import { formatAmount, formatEth, formatRate, formatShare, formatTime } from "../format.js";
-import { usePosition, useRealisedPositionApr, useWithdrawalRequests } from "../hooks/account.js";
+import { amountInput, formatAmount, formatEth, formatRate, formatShare, formatTime, parseAmount } from "../format.js";
+import { useExitValue, usePosition, useRealisedPositionApr, useTrEthAllowance, useWithdrawalRequests } from "../hooks/account.js";
 import { useTx } from "../hooks/tx.js";
-import { approveTrEthForExit, claimExit, requestExit, trEthAllowanceRead } from "../hooks/writes.js";
+import { approveTrEthForExit, claimExit, requestExit } from "../hooks/writes.js";
 import { Card, Empty, Loading, Stat, Table, TxStatus } from "../components/ui.js";
-import { parseAmount } from "./DepositPage.js";
 
 export function PositionPage({ account }: { account: Address | undefined }) {
   if (!account) return <Empty>Connect a wallet to see your position.</Empty>;
@@ -45,31 +42,16 @@ function Position({ account }: { account: Address }) {
   );
 }
 
-/** ETH value of `shares` at the vault's rate, the basis of a request's payout. */
-function useExitValue(shares: bigint | undefined) {
-  const { deployment } = useAppConfig();
-  const client = usePublicClient()!;
-  return useQuery({
-    queryKey: ["exitValue", shares?.toString()],
-    enabled: shares !== undefined && shares > 0n,
-    queryFn: () => client.readContract({ address: deployment.trellis.vault, abi: vaultAbi, functionName: "convertToAssets", args: [shares!] }),
-  });
-}
-
 function RequestForm({ account }: { account: Address }) {
   const { deployment } = useAppConfig();
   const config = useConfig();
-  const client = usePublicClient()!;
   const position = usePosition(account);
   const [symbol, setSymbol] = useState(deployment.assets[0]!.symbol);
   const [text, setText] = useState("");
   const tx = useTx();
   const shares = parseAmount(text);
   const value = useExitValue(shares);
-  const allowance = useQuery({
-    queryKey: ["trEthAllowance", account],
-    queryFn: () => client.readContract(trEthAllowanceRead(deployment, account)),
-  });
+  const allowance = useTrEthAllowance(account);
   const asset = deployment.assets.find((a) => a.symbol === symbol)!;
   const needsApproval = shares !== undefined && allowance.data !== undefined && allowance.data < shares;
   const tooMuch = shares !== undefined && position.data !== undefined && shares > position.data.shares;
@@ -93,7 +75,7 @@ function RequestForm({ account }: { account: Address }) {
         trETH to withdraw
         <div className="row">
           <input inputMode="decimal" placeholder="0.0" value={text} onChange={(e) => setText(e.target.value)} data-testid="withdraw-amount" />
-          <button className="secondary" onClick={() => position.data && setText(formatAmount(position.data.shares, undefined, { digits: 18 }).replace(/,/g, ""))}>
+          <button className="secondary" onClick={() => position.data && setText(amountInput(position.data.shares))}>
             Max
           </button>
         </div>
