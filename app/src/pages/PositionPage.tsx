@@ -137,7 +137,7 @@ function Requests({ account }: { account: Address }) {
       {data && data.length === 0 ? <Empty>No withdrawal requests yet.</Empty> : null}
       {data && data.length > 0 ? (
         <Table
-          head={["#", "trETH", "Value at request", "Requested", "State", ""]}
+          head={["Request", "trETH", "Value at request", "Requested", "State", ""]}
           rows={data.map((r) => {
             const sym = symbolOf(r.asset) ?? "";
             return {
@@ -145,7 +145,7 @@ function Requests({ account }: { account: Address }) {
               testId: "request-row",
               state: r.state,
               cells: [
-                r.id.toString(),
+                `#${r.id}`,
                 formatAmount(r.shares),
                 formatEth(r.valueAtRequest),
                 formatTime(r.requestedAt),
