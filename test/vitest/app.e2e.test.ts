@@ -68,6 +68,7 @@ describe.skipIf(!chromiumPath || !built)("web app in headless Chromium", () => {
   }
 
   async function chooseDevnetUser(page: Page) {
+    expect(await page.textContent('[data-testid="account-picker"]')).toMatch(/Devnet test keys \(public, devnet only\)/i);
     await page.selectOption('[data-testid="devnet-account"]', `devnet-${DEVNET_KEY_INDEX.users[0]}`);
     await expect.poll(() => page.textContent('[data-testid="connected-address"]')).toMatch(/^0x/);
   }
@@ -207,6 +208,8 @@ describe.skipIf(!chromiumPath || !built)("web app in headless Chromium", () => {
   it("a deposit the vault refuses shows the revert by its name, in words", async () => {
     const page = await open("deposit");
     await chooseDevnetUser(page);
+    await page.getByText("stake 10 ETH for devnet stETH").click();
+    expect(await txResult(page, '[data-testid="deposit-page"]')).toContain("confirmed");
     await page.selectOption('[data-testid="deposit-asset"]', "stETH");
     await page.fill('[data-testid="deposit-amount"]', "0.0001");
     await expect.poll(() => page.textContent('[data-testid="deposit-preview"]')).toMatch(/You receive|would not take/);
