@@ -77,6 +77,7 @@ export async function devnetCommand(opts: GlobalOptions & { port?: number | unde
         ...keys.map((k) => `  ${String(k.index).padStart(2)} ${k.role.padEnd(40)} ${k.address}  ${k.privateKey}`),
         "",
         `try: trellis status | trellis deposit stETH 10 --mint | trellis keeper --once | trellis devnet advance --blocks 100`,
+        "web app: trellis app   (then open http://127.0.0.1:5173/)",
         "Ctrl-C to stop.",
       ];
       process.stdout.write(lines.join("\n") + "\n");

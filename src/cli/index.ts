@@ -89,6 +89,13 @@ devnet
   });
 
 program
+  .command("app")
+  .description("serve the web app for the network (build it with npm run build); reads the chain from the browser")
+  .option("--port <port>", "HTTP port", "5173")
+  .option("--from-block <n>", "first block the app reads events from (default: 0 on the devnet, else the latest less 100,000)")
+  .action(async (o: { port: string; fromBlock?: string }) => (await import("./app.js")).appCommand({ ...globals(), ...o }));
+
+program
   .command("demo")
   .description("self-contained devnet demo: deposits, 12 simulated weeks of keeper, rewards, a slashing, withdrawals; writes an HTML report")
   .option("--weeks <n>", "simulated weeks (1 to 520)", "12")

@@ -1,0 +1,40 @@
+// A small time-series chart on uPlot (one series, its own y axis unit), sized to its container.
+import { useEffect, useRef } from "react";
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+
+export function Chart({ title, x, y, unit, digits }: { title: string; x: number[]; y: number[]; unit: string; digits: number }) {
+  const el = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const box = el.current;
+    if (!box) return;
+    const width = () => Math.max(240, box.clientWidth);
+    const plot = new uPlot(
+      {
+        width: width(),
+        height: 180,
+        legend: { show: false },
+        cursor: { drag: { x: false, y: false } },
+        scales: { x: { time: true } },
+        axes: [{ stroke: "#8a94a6", grid: { stroke: "#eef1f5" } }, { stroke: "#8a94a6", grid: { stroke: "#eef1f5" }, size: 70, values: (_u, vals) => vals.map((v) => v.toFixed(digits)) }],
+        series: [{}, { label: `${title} (${unit})`, stroke: "#2f6fed", width: 2, fill: "rgba(47,111,237,0.08)", points: { show: x.length < 30 } }],
+      },
+      [x, y],
+      box,
+    );
+    const onResize = () => plot.setSize({ width: width(), height: 180 });
+    window.addEventListener("resize", onResize);
+    return () => {
+      window.removeEventListener("resize", onResize);
+      plot.destroy();
+    };
+  }, [x, y, title, unit, digits]);
+  return (
+    <figure className="chart">
+      <figcaption>
+        {title} <span className="muted">({unit})</span>
+      </figcaption>
+      <div ref={el} />
+    </figure>
+  );
+}

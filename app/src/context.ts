@@ -1,0 +1,21 @@
+import { createContext, useContext } from "react";
+import type { AppConfig } from "./appConfig.js";
+
+export const AppConfigContext = createContext<AppConfig | null>(null);
+
+/** The network config loaded from /config.json before the app renders. */
+export function useAppConfig(): AppConfig {
+  const c = useContext(AppConfigContext);
+  if (!c) throw new Error("useAppConfig outside AppConfigContext");
+  return c;
+}
+
+/** Token symbol by address (the deployment's assets, trETH). */
+export function useSymbolOf(): (address: string) => string | undefined {
+  const { deployment } = useAppConfig();
+  return (address) => {
+    const a = address.toLowerCase();
+    if (a === deployment.trellis.trETH.toLowerCase()) return "trETH";
+    return deployment.assets.find((x) => x.token.toLowerCase() === a)?.symbol;
+  };
+}

@@ -1,0 +1,36 @@
+// A decoded revert in words for a depositor: the error's name, what it means, and its arguments formatted.
+import type { DecodedRevert } from "../../src/chain/errors.js";
+import { formatAmount } from "./format.js";
+
+const MEANING: Record<string, string> = {
+  ZeroAmount: "the amount is zero",
+  AssetNotSupported: "this asset is not accepted",
+  DepositBelowMinimum: "the amount is below the asset's minimum deposit",
+  DepositCapExceeded: "the asset's deposit cap would be exceeded",
+  SlippageExceeded: "fewer trETH would be minted than your minimum",
+  ActionPaused: "this action is paused by the guardian",
+  PriceOutOfBounds: "the asset's price is outside its safety bounds",
+  WithdrawalsPaused: "withdrawals are paused",
+  InsufficientAssetLiquidity: "the vault cannot pay this much in that asset",
+  WithdrawalBelowMinimum: "the withdrawal is below the asset's minimum",
+  RequestNotFinalized: "the request is not finalized yet",
+  RequestAlreadyClaimed: "the request was already claimed",
+  NotRequestOwner: "you do not own this request",
+  ERC20InsufficientBalance: "your balance is too low",
+  ERC20InsufficientAllowance: "the approval is too low: approve first",
+};
+
+const words = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+
+function arg(a: unknown, symbolOf: (address: string) => string | undefined): string {
+  if (typeof a === "bigint") return a >= 1_000_000_000n ? formatAmount(a) : a.toString();
+  if (typeof a === "string" && /^0x[0-9a-fA-F]{40}$/.test(a)) return symbolOf(a) ?? `${a.slice(0, 6)}…${a.slice(-4)}`;
+  return String(a);
+}
+
+/** `DepositBelowMinimum: the amount is below the asset's minimum deposit (stETH, 0.01, 0.001)` */
+export function revertInWords(r: DecodedRevert, symbolOf: (address: string) => string | undefined): string {
+  const meaning = MEANING[r.errorName] ?? words(r.errorName);
+  const args = r.args.length ? ` (${r.args.map((a) => arg(a, symbolOf)).join(", ")})` : "";
+  return `${r.errorName}: ${meaning}${args}`;
+}
