@@ -72,7 +72,7 @@ contract VaultHandler is Test {
     uint256 public calls;
     mapping(bytes32 action => uint256) public callsOf;
 
-    bytes32 internal constant LOSS_BOOKED = IVaultTypes.LossBooked.selector;
+    bytes32 internal constant LOSS_BOOKED = keccak256("LossBooked(address,uint256,uint256,uint256,uint256)");
 
     constructor(
         IVault vault_,
