@@ -141,16 +141,18 @@ contract LifecycleTest is ExitBase, RewardsTreeBuilder {
         assertEq(vault.lastSyncTimestamp(), block.timestamp);
         _checkRateFeed();
 
-        // A second sync in the same block mints nothing.
+        // A second sync in the same block mints no second fee: dust aside, as the high-water rate is stored rounded
+        // down to 18 decimals (supply/1e18 wei of value; see the notes, finding 3).
+        uint256 dust = trETH.totalSupply() / 1e18 + 1;
         _sync();
-        assertEq(trETH.balanceOf(treasury), feeShares);
+        assertApproxEqAbs(trETH.balanceOf(treasury), feeShares, dust);
 
         // Streamed in full: the holders got the rise less the fee, the treasury the fee.
         _streamAll();
-        assertEq(vault.totalAssets(), mark);
-        assertApproxEqRel(vault.convertToAssets(feeShares), fee, 1e9, "treasury holds other than the fee");
+        assertApproxEqAbs(vault.totalAssets(), mark, 10 * dust);
+        assertApproxEqRel(vault.convertToAssets(trETH.balanceOf(treasury)), fee, 1e9, "treasury holds other than the fee");
         assertApproxEqRel(vault.convertToAssets(supply), mark - fee, 1e9);
-        assertEq(trETH.balanceOf(treasury), feeShares, "the fee was taken once");
+        assertApproxEqAbs(trETH.balanceOf(treasury), feeShares, 10 * dust, "the fee was taken once");
     }
 
     function _requestRedeemBeforeSlash() internal {
