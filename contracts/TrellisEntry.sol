@@ -9,6 +9,7 @@ import {IVault, IVaultTypes} from "./interfaces/IVault.sol";
 import {IWithdrawalQueue} from "./interfaces/IWithdrawalQueue.sol";
 import {IAssetRegistry} from "./interfaces/IAssetRegistry.sol";
 import {IWstETH} from "./interfaces/lst/IWstETH.sol";
+import {IStETH} from "./interfaces/lst/IStETH.sol";
 import {WAD} from "./libraries/Constants.sol";
 
 /// @title TrellisEntry
@@ -62,7 +63,7 @@ contract TrellisEntry is ITrellisEntry {
 
     /// @inheritdoc ITrellisEntry
     function previewDeposit(uint256 assets) external view returns (uint256) {
-        return VAULT.previewDeposit(ASSET, assets);
+        return VAULT.previewDeposit(ASSET, _arriving(assets));
     }
 
     /// @inheritdoc ITrellisEntry
@@ -72,8 +73,8 @@ contract TrellisEntry is ITrellisEntry {
 
     /// @inheritdoc ITrellisEntry
     function maxDeposit(address) public view returns (uint256) {
-        if (VAULT.isPaused(IVaultTypes.Action.Deposit)) return 0;
         address held = UNDERLYING == address(0) ? ASSET : UNDERLYING;
+        if (!_depositsOpen(held)) return 0;
         uint256 cap = IAssetRegistry(VAULT.assetRegistry()).getAssetConfig(held).depositCap;
         uint256 holding = VAULT.heldUnits(held);
         uint256 room = cap > holding ? cap - holding : 0;
@@ -223,6 +224,31 @@ contract TrellisEntry is ITrellisEntry {
     }
 
     // ---------------------------------------------------------------- internal
+
+    /// @dev ERC-4626: maxDeposit is 0 while deposits stop, even for a while: paused, a stale measurement, a held
+    /// asset's price out of its bounds (the mark reverts), or this asset's market guard refusing its price.
+    function _depositsOpen(address held) internal view returns (bool) {
+        if (VAULT.isPaused(IVaultTypes.Action.Deposit)) return false;
+        if (block.timestamp > VAULT.lastFullRefresh() + VAULT.rateParams().maxMeasurementAge) return false;
+        try VAULT.markedAssets() returns (uint256) {}
+        catch {
+            return false;
+        }
+        try IAssetRegistry(VAULT.assetRegistry()).depositPrice(held) returns (uint256) {}
+        catch {
+            return false;
+        }
+        return true;
+    }
+
+    /// @dev What a deposit of `assets` counts: a rebasing asset (stETH) moves by whole Lido shares, so it arrives up
+    /// to a wei or two short; previewDeposit must never promise more than the deposit mints (ERC-4626).
+    function _arriving(uint256 assets) internal view returns (uint256) {
+        if (UNDERLYING != address(0) || !IAssetRegistry(VAULT.assetRegistry()).getAssetConfig(ASSET).rebasing) {
+            return assets;
+        }
+        return IStETH(ASSET).getPooledEthByShares(IStETH(ASSET).getSharesByPooledEth(assets));
+    }
 
     /// @dev A wrapper entry (wstETH) takes deposits only: its asset is held as the underlying, so exits are made
     /// through the underlying's entry.
