@@ -8,6 +8,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
 import {IWithdrawalQueue} from "./interfaces/IWithdrawalQueue.sol";
 import {IVault, IVaultTypes} from "./interfaces/IVault.sol";
 import {ITrETH} from "./interfaces/ITrETH.sol";
@@ -24,6 +25,11 @@ contract WithdrawalQueue is IWithdrawalQueue, AccessManagedUpgradeable, UUPSUpgr
     uint256 public constant MAX_INSTANT_FEE_BPS = 2_000;
     /// @dev A payout may fall short of its value by this much (wei of the asset) when idle is short by rounding.
     uint256 public constant MAX_DUST = 1e9;
+    /// @dev Anyone but the keeper may finalize a request this long after it matured (if the keeper stalls).
+    uint256 public constant SELF_FINALIZE_GRACE = 3 days;
+    /// @dev The instant lane pays only while the last full refresh of the delegators started this recently: an
+    /// unrefreshed slash cannot be dodged for the fee.
+    uint256 public constant INSTANT_MAX_REFRESH_AGE = 1 hours;
 
     /// @custom:storage-location erc7201:trellis.WithdrawalQueue
     struct WithdrawalQueueStorage {
@@ -112,10 +118,16 @@ contract WithdrawalQueue is IWithdrawalQueue, AccessManagedUpgradeable, UUPSUpgr
         // Every loss the books can see is booked before anyone is paid.
         $.vault.settleValue(0);
         uint256 delay = $.params.minRedeemDelay;
+        // A slash is seen once the delegators are refreshed: a request is paid only after a full refresh round
+        // that started once it had matured, so a slash that landed while it waited is shared. The keeper refreshes
+        // and finalizes in one cycle; anyone else may finalize a request a grace period after it matured.
+        uint256 refreshedAt = $.vault.lastFullRefresh();
+        uint256 grace = _isKeeper(msg.sender) ? 0 : SELF_FINALIZE_GRACE;
         for (uint256 i; i < requestIds.length; ++i) {
             uint256 id = requestIds[i];
             Request storage r = $.requests[id];
-            if (r.status != Status.Pending || block.timestamp < uint256(r.requestedAt) + delay) continue;
+            uint256 maturedAt = uint256(r.requestedAt) + delay;
+            if (r.status != Status.Pending || refreshedAt < maturedAt || block.timestamp < maturedAt + grace) continue;
             if (_finalizeOne(id, r)) ++finalized;
         }
     }
@@ -347,6 +359,11 @@ contract WithdrawalQueue is IWithdrawalQueue, AccessManagedUpgradeable, UUPSUpgr
         $.trETH.escrowFrom(owner, direct ? owner : caller, shares);
     }
 
+    /// @dev Whether `account` holds the role the AccessManager requires for `finalize` (the keeper).
+    function _isKeeper(address account) internal view returns (bool immediate) {
+        (immediate,) = IAccessManager(authority()).canCall(account, address(this), this.finalize.selector);
+    }
+
     function _requireController(address asset, address caller, address controller) internal view {
         if (caller != controller && !_s().operators[asset][controller][caller]) revert NotAuthorized(caller, controller);
     }
@@ -370,6 +387,10 @@ contract WithdrawalQueue is IWithdrawalQueue, AccessManagedUpgradeable, UUPSUpgr
     /// @dev (asset units paid, fee in ETH) for an instant exit worth `value`; reverts when the lane cannot pay.
     function _instantQuote(address asset, uint256 value) internal view returns (uint256 amount, uint256 fee) {
         WithdrawalQueueStorage storage $ = _s();
+        uint256 refreshedAt = $.vault.lastFullRefresh();
+        if (block.timestamp > refreshedAt + INSTANT_MAX_REFRESH_AGE) {
+            revert IVaultTypes.MeasurementStale(refreshedAt, INSTANT_MAX_REFRESH_AGE);
+        }
         (uint256 used, uint256 limit) = _periodUsage();
         if (used + value > limit) revert InstantLimitExceeded(limit > used ? limit - used : 0, value);
         fee = Math.mulDiv(value, instantFeeBps(value), BPS, Math.Rounding.Ceil);

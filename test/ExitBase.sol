@@ -30,8 +30,15 @@ abstract contract ExitBase is BaseTest {
         return _request(user, i, trETH.balanceOf(user));
     }
 
+    /// @dev As the keeper does: refresh every delegator, then finalize.
     function _finalize(uint256 id) internal returns (uint256) {
-        return queue.finalize(_ids(id));
+        return _finalizeIds(_ids(id));
+    }
+
+    function _finalizeIds(uint256[] memory ids) internal returns (uint256) {
+        vault.refresh(type(uint256).max);
+        vm.prank(keeper);
+        return queue.finalize(ids);
     }
 
     /// @dev Claims `user`'s whole claimable pool in entry `i`'s asset; returns the assets paid.

@@ -87,8 +87,12 @@ interface IWithdrawalQueue {
         external
         returns (uint256 requestId);
 
-    /// @notice Finalizes each listed request that is pending, matured and payable from idle; skips the others.
-    /// Anyone may call it. Books any pending loss first.
+    /// @notice Finalizes each listed request that is pending, matured, payable from idle, and matured before the
+    /// last full refresh of the delegators started (so a slash that landed while it waited is booked first); skips
+    /// the others. Books any pending loss first. The keeper may finalize a request as soon as it qualifies; anyone
+    /// else `SELF_FINALIZE_GRACE` (3 days) after it matured, in case the keeper stalls.
+    /// @dev Warning: a slash landing between the start of the last refresh round and the finalization is not seen;
+    /// the keeper refreshes right before finalizing, which keeps that window to one cycle.
     function finalize(uint256[] calldata requestIds) external returns (uint256 finalized);
 
     /// @notice Claims `shares` of `controller`'s claimable pool in `asset` (entries only); returns the assets paid.

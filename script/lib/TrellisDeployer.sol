@@ -215,7 +215,11 @@ library TrellisDeployer {
         keeper[4] = VaultOperations.claimRewards.selector;
         keeper[5] = VaultOperations.removeDelegator.selector;
         d.manager.setTargetFunctionRole(address(d.vault), keeper, Roles.KEEPER);
-        // finalize, refresh and bookLoss are anyone's: they only act on what the books already say.
+        // refresh and bookLoss are anyone's. finalize is too, but the queue lets the keeper (who refreshes in the
+        // same cycle) finalize as soon as a request is payable, anyone else a grace period later.
+        bytes4[] memory queueKeeper = new bytes4[](1);
+        queueKeeper[0] = WithdrawalQueue.finalize.selector;
+        d.manager.setTargetFunctionRole(address(d.withdrawalQueue), queueKeeper, Roles.KEEPER);
 
         bytes4[] memory guardian = new bytes4[](1);
         guardian[0] = Vault.pause.selector;

@@ -164,6 +164,8 @@ contract VaultHandler is Test {
 
     /// @dev Anyone finalizes every open request; those not matured or not payable are skipped.
     function finalize() external tracked("finalize") {
+        vault.refresh(type(uint256).max);
+        vm.prank(keeper);
         queue.finalize(_pendingIds());
     }
 
@@ -280,6 +282,8 @@ contract VaultHandler is Test {
         vm.roll(block.number + el.minWithdrawalDelayBlocks + 1);
         _completeMatured();
         vm.warp(block.timestamp + queue.exitParams().minRedeemDelay);
+        vault.refresh(type(uint256).max);
+        vm.prank(keeper);
         queue.finalize(_pendingIds());
         return _pendingIds();
     }
