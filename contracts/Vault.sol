@@ -18,7 +18,6 @@ import {IStETH} from "./interfaces/lst/IStETH.sol";
 import {IDelegationManagerTypes} from "./interfaces/eigenlayer/IDelegationManager.sol";
 import {IRewardsCoordinatorTypes} from "./interfaces/eigenlayer/IRewardsCoordinator.sol";
 import {SharesMathLib} from "./libraries/SharesMathLib.sol";
-import {DelegatorLifecycle} from "./libraries/DelegatorLifecycle.sol";
 import {BPS, WAD, YEAR} from "./libraries/Constants.sol";
 
 /// @title Vault
@@ -242,7 +241,7 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
         uint256 sent = _sendIdle(asset, config.rebasing, delegator, amount);
         shares = IOperatorDelegator(delegator).restake(config.strategy, asset, sent);
         // Checked on the state after the move, so the check sees exactly what EigenLayer holds.
-        _checkAllocation(delegator);
+        $.riskRegistry.checkAllocation(delegator);
         emit Allocated(delegator, asset, sent, shares);
     }
 
@@ -379,35 +378,46 @@ contract Vault is IVault, AccessManagedUpgradeable, UUPSUpgradeable, ReentrancyG
     }
 
     // ---- delegator lifecycle
-    // The work is in the DelegatorLifecycle library (its own deployment, to keep the vault under EIP-170).
+    // Retired flags and the checks live in the RiskRegistry (it refuses stake); here, what moves the vault's books.
 
     /// @inheritdoc IVault
     function retireDelegator(address delegator) external restricted {
         VaultStorage storage $ = _s();
-        DelegatorLifecycle.retire($.isDelegator, $.riskRegistry, delegator);
+        if (!$.isDelegator[delegator]) revert UnknownDelegator(delegator);
+        // Everything it holds is queued at once; it stays counted and slashable until the keeper completes it.
+        IOperatorDelegator(delegator).undelegate();
+        $.riskRegistry.retire(delegator);
     }
 
     /// @inheritdoc IVault
     function redelegateDelegator(address delegator, address newOperator) external restricted {
         VaultStorage storage $ = _s();
-        DelegatorLifecycle.redelegate($.isDelegator, $.delegatorOf, $.riskRegistry, delegator, newOperator);
+        if (!$.isDelegator[delegator]) revert UnknownDelegator(delegator);
+        if ($.delegatorOf[newOperator] != address(0)) revert DelegatorAlreadyExists(newOperator, $.delegatorOf[newOperator]);
+        $.riskRegistry.checkRedelegation(delegator, newOperator);
+        address oldOperator = IOperatorDelegator(delegator).redelegate(newOperator);
+        delete $.delegatorOf[oldOperator];
+        $.delegatorOf[newOperator] = delegator;
+        $.riskRegistry.refresh(delegator);
+        emit DelegatorRedelegated(delegator, oldOperator, newOperator);
     }
 
     /// @inheritdoc IVault
     function removeDelegator(address delegator) external restricted {
         VaultStorage storage $ = _s();
-        DelegatorLifecycle.remove($.delegators, $.isDelegator, $.delegatorOf, $.riskRegistry, delegator);
-    }
-
-    /// @inheritdoc IVault
-    function isRetired(address delegator) external view returns (bool) {
-        return DelegatorLifecycle.isRetired(delegator);
-    }
-
-    /// @dev The risk check of `allocate`: a retired delegator gets no stake; the RiskRegistry checks the rest.
-    function _checkAllocation(address delegator) internal {
-        if (DelegatorLifecycle.isRetired(delegator)) revert RetiredDelegator(delegator);
-        _s().riskRegistry.checkAllocation(delegator);
+        if (!$.isDelegator[delegator]) revert UnknownDelegator(delegator);
+        $.riskRegistry.checkRemovable(delegator);
+        // O(delegators) once per removal, never on a user's path; found, as it is a delegator.
+        address[] storage list = $.delegators;
+        uint256 i;
+        while (list[i] != delegator) ++i;
+        list[i] = list[list.length - 1];
+        list.pop();
+        delete $.isDelegator[delegator];
+        delete $.delegatorOf[IOperatorDelegator(delegator).operator()];
+        // The registry drops the cached exposure of a delegator the vault no longer has.
+        $.riskRegistry.refresh(delegator);
+        emit DelegatorRemoved(delegator);
     }
 
     // ---------------------------------------------------------------- pause and parameters

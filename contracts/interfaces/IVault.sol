@@ -166,32 +166,24 @@ interface IVault {
 
     // ---- delegator lifecycle
 
-    error RetiredDelegator(address delegator);
-    error DelegatorNotRetired(address delegator);
-    error DelegatorNotEmpty(address delegator);
-
-    event DelegatorRetired(address indexed delegator);
     event DelegatorRedelegated(address indexed delegator, address indexed oldOperator, address indexed newOperator);
     event DelegatorRemoved(address indexed delegator);
 
-    /// @notice Retires `delegator` (RISK_MANAGER: a tightening): it gets no more stake, and it undelegates from
-    /// its operator, which queues EigenLayer withdrawals of everything it holds (none if its operator already
-    /// undelegated it). The queued stake keeps counting in total assets and stays slashable by the operator
-    /// until the keeper completes the withdrawals into idle; `removeDelegator` then drops it.
+    /// @notice Retires `delegator` (RISK_MANAGER: a tightening): the RiskRegistry refuses it any more stake, and it
+    /// undelegates from its operator, which queues EigenLayer withdrawals of everything it holds (none if its
+    /// operator already undelegated it). The queued stake keeps counting in total assets and stays slashable by the
+    /// operator until the keeper completes the withdrawals into idle; `removeDelegator` then drops it.
     function retireDelegator(address delegator) external;
 
     /// @notice Points `delegator` at `newOperator` (ADMIN): EigenLayer's redelegation (undelegate, which queues
     /// withdrawals of everything held, then delegate to `newOperator`). The queued stake keeps counting and stays
     /// slashable by the former operator through EigenLayer's withdrawal delay; the keeper completes it into idle
     /// and may allocate it again under the limits. Works as well after the operator forced an undelegation.
-    /// @dev Reverts with the RiskRegistry's policy errors if `newOperator` does not meet the operator policy, and
-    /// with `DelegatorAlreadyExists` if `newOperator` has a delegator.
+    /// @dev Reverts with `DelegatorAlreadyExists` if `newOperator` has a delegator, and with the RiskRegistry's
+    /// `RetiredDelegator` or operator-policy errors (`checkRedelegation`).
     function redelegateDelegator(address delegator, address newOperator) external;
 
-    /// @notice Drops a retired delegator that holds nothing any more, nothing queued either (KEEPER); otherwise
-    /// `DelegatorNotRetired` or `DelegatorNotEmpty`.
+    /// @notice Drops a retired delegator that holds nothing any more, nothing queued either (KEEPER); otherwise the
+    /// RiskRegistry's `DelegatorNotRetired` or `DelegatorNotEmpty`.
     function removeDelegator(address delegator) external;
-
-    /// @notice Whether `delegator` is retired (gets no more stake).
-    function isRetired(address delegator) external view returns (bool);
 }
