@@ -17,7 +17,7 @@ pragma solidity 0.8.30;
 /// an AccessManager execution delay on ADMIN of at least `policy().minAdminDelay`.
 /// @dev Warning: another delegator's cached exposure is as of its last refresh. An operator that raises its
 /// allocations shows it at once as a pending increase, but the aggregates only see it after a refresh of
-/// that operator's delegator: the keeper refreshes every delegator each cycle (in bounded batches).
+/// that operator's delegator (`refresh`: anyone may call it; keeping every delegator fresh is the keeper's job).
 /// @dev Warning: exposure to an operator set is bounded by `policy().maxOperatorSets` sets per operator. An
 /// operator allocated to more gets no new stake (`OperatorSetsBeyondBound`) and its cached per-set exposure is
 /// kept as last read, until governance looks (deallowlist, retire, or raise the bound through the timelock).
