@@ -9,6 +9,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IRiskRegistry} from "./interfaces/IRiskRegistry.sol";
 import {IVault} from "./interfaces/IVault.sol";
 import {IAssetRegistry} from "./interfaces/IAssetRegistry.sol";
+import {IOperatorDelegator} from "./interfaces/IOperatorDelegator.sol";
 import {IAllocationManager} from "./interfaces/eigenlayer/IAllocationManager.sol";
 import {IStrategy} from "./interfaces/eigenlayer/IStrategy.sol";
 import {OperatorSet} from "./interfaces/eigenlayer/OperatorSetLib.sol";
@@ -35,6 +36,7 @@ contract RiskRegistry is IRiskRegistry, AccessManagedUpgradeable, UUPSUpgradeabl
         mapping(bytes32 operatorSetKey => uint256) setExposure;
         mapping(address avs => uint256) avsExposure;
         uint256 totalSlashable;
+        mapping(address delegator => bool) retired;
     }
 
     /// @dev One delegator's exposure as of its last refresh.
@@ -217,6 +219,7 @@ contract RiskRegistry is IRiskRegistry, AccessManagedUpgradeable, UUPSUpgradeabl
     function checkAllocation(address delegator) external {
         RiskRegistryStorage storage $ = _s();
         if (msg.sender != address($.vault)) revert OnlyVault(msg.sender);
+        if ($.retired[delegator]) revert RetiredDelegator(delegator);
         ExposureLib.Context memory c = _context($);
         ExposureLib.Measurement memory m = ExposureLib.measure(c, delegator);
         _store($, delegator, m);
@@ -257,8 +260,32 @@ contract RiskRegistry is IRiskRegistry, AccessManagedUpgradeable, UUPSUpgradeabl
         }
     }
 
+    // ---------------------------------------------------------------- delegator lifecycle (with the vault)
+
     /// @inheritdoc IRiskRegistry
-    function checkOperatorPolicy(address operator) external view {
+    function retire(address delegator) external {
+        RiskRegistryStorage storage $ = _s();
+        if (msg.sender != address($.vault)) revert OnlyVault(msg.sender);
+        if ($.retired[delegator]) revert RetiredDelegator(delegator);
+        $.retired[delegator] = true;
+        emit DelegatorRetired(delegator);
+        refresh(delegator);
+    }
+
+    /// @inheritdoc IRiskRegistry
+    function checkRedelegation(address delegator, address newOperator) external view {
+        if (_s().retired[delegator]) revert RetiredDelegator(delegator);
+        checkOperatorPolicy(newOperator);
+    }
+
+    /// @inheritdoc IRiskRegistry
+    function checkRemovable(address delegator) external view {
+        if (!_s().retired[delegator]) revert DelegatorNotRetired(delegator);
+        if (!IOperatorDelegator(delegator).isEmpty()) revert DelegatorNotEmpty(delegator);
+    }
+
+    /// @inheritdoc IRiskRegistry
+    function checkOperatorPolicy(address operator) public view {
         RiskRegistryStorage storage $ = _s();
         _checkOperator($, operator);
         IAllocationManager am = $.allocationManager;
@@ -287,6 +314,11 @@ contract RiskRegistry is IRiskRegistry, AccessManagedUpgradeable, UUPSUpgradeabl
     /// @inheritdoc IRiskRegistry
     function isOperatorAllowed(address operator) external view returns (bool) {
         return _s().allowed[operator];
+    }
+
+    /// @inheritdoc IRiskRegistry
+    function isRetired(address delegator) external view returns (bool) {
+        return _s().retired[delegator];
     }
 
     /// @inheritdoc IRiskRegistry

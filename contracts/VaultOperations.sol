@@ -13,7 +13,6 @@ import {IOperatorDelegator} from "./interfaces/IOperatorDelegator.sol";
 import {IDelegationManagerTypes} from "./interfaces/eigenlayer/IDelegationManager.sol";
 import {IRewardsCoordinatorTypes} from "./interfaces/eigenlayer/IRewardsCoordinator.sol";
 import {VaultCore} from "./VaultCore.sol";
-import {DelegatorLifecycle} from "./libraries/DelegatorLifecycle.sol";
 
 /// @title VaultOperations
 /// @notice The keeper's plumbing of the vault. Never used on its own: the vault delegatecalls it, so it runs on the
@@ -56,9 +55,8 @@ contract VaultOperations is IVaultOperations, VaultCore, AccessManagedUpgradeabl
         shares = IOperatorDelegator(delegator).restake(config.strategy, asset, sent);
         // The delegator's holding is what EigenLayer now says it is (its share rounding included).
         _refreshDelegatorAsset(delegator, asset, config.strategy, config.rebasing);
-        // Checked on the state after the move, so the check sees exactly what EigenLayer holds. A retired delegator
-        // gets no stake; the RiskRegistry checks the rest (delegation, operator policy, limits).
-        if (DelegatorLifecycle.isRetired(delegator)) revert RetiredDelegator(delegator);
+        // Checked on the state after the move, so the check sees exactly what EigenLayer holds: retirement,
+        // delegation, operator policy and limits, in the RiskRegistry.
         $.riskRegistry.checkAllocation(delegator);
         emit Allocated(delegator, asset, sent, shares);
     }
@@ -164,30 +162,54 @@ contract VaultOperations is IVaultOperations, VaultCore, AccessManagedUpgradeabl
     }
 
     // ---- delegator lifecycle
-    // The work is in the DelegatorLifecycle library (its own deployment).
+    // Retired flags and the checks live in the RiskRegistry (it refuses stake); here, what moves the vault's books.
 
     /// @inheritdoc IVaultOperations
     function retireDelegator(address delegator) external restricted {
         VaultStorage storage $ = _s();
-        DelegatorLifecycle.retire($.isDelegator, $.riskRegistry, delegator);
+        if (!$.isDelegator[delegator]) revert UnknownDelegator(delegator);
+        // Everything it holds is queued at once; it stays counted and slashable until the keeper completes it.
+        IOperatorDelegator(delegator).undelegate();
+        $.riskRegistry.retire(delegator);
     }
 
     /// @inheritdoc IVaultOperations
     function redelegateDelegator(address delegator, address newOperator) external restricted {
         VaultStorage storage $ = _s();
-        DelegatorLifecycle.redelegate($.isDelegator, $.delegatorOf, $.riskRegistry, delegator, newOperator);
+        if (!$.isDelegator[delegator]) revert UnknownDelegator(delegator);
+        if ($.delegatorOf[newOperator] != address(0)) revert DelegatorAlreadyExists(newOperator, $.delegatorOf[newOperator]);
+        $.riskRegistry.checkRedelegation(delegator, newOperator);
+        address oldOperator = IOperatorDelegator(delegator).redelegate(newOperator);
+        delete $.delegatorOf[oldOperator];
+        $.delegatorOf[newOperator] = delegator;
+        $.riskRegistry.refresh(delegator);
+        emit DelegatorRedelegated(delegator, oldOperator, newOperator);
     }
 
     /// @inheritdoc IVaultOperations
     function removeDelegator(address delegator) external restricted {
         VaultStorage storage $ = _s();
-        DelegatorLifecycle.remove($.delegators, $.isDelegator, $.delegatorOf, $.riskRegistry, delegator);
-        // The list was reordered: a round in progress could skip a delegator, so it starts again.
+        if (!$.isDelegator[delegator]) revert UnknownDelegator(delegator);
+        $.riskRegistry.checkRemovable(delegator);
+        // O(delegators) once per removal, never on a user's path; found, as it is a delegator.
+        address[] storage list = $.delegators;
+        uint256 i;
+        while (list[i] != delegator) ++i;
+        list[i] = list[list.length - 1];
+        list.pop();
+        delete $.isDelegator[delegator];
+        delete $.delegatorOf[IOperatorDelegator(delegator).operator()];
+        // Empty (checked): its cached holdings are zero; the list was reordered, so a refresh round restarts.
+        (address[] memory assets,,) = _heldAssets();
+        for (uint256 k; k < assets.length; ++k) _setDelegatorUnits(delegator, assets[k], 0);
         $.refreshCursor = 0;
+        // The registry drops the cached exposure of a delegator the vault no longer has.
+        $.riskRegistry.refresh(delegator);
+        emit DelegatorRemoved(delegator);
     }
 
     /// @inheritdoc IVaultOperations
     function isRetired(address delegator) external view returns (bool) {
-        return DelegatorLifecycle.isRetired(delegator);
+        return _s().riskRegistry.isRetired(delegator);
     }
 }

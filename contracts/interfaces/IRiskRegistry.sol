@@ -17,7 +17,7 @@ pragma solidity 0.8.30;
 /// an AccessManager execution delay on ADMIN of at least `policy().minAdminDelay`.
 /// @dev Warning: another delegator's cached exposure is as of its last refresh. An operator that raises its
 /// allocations shows it at once as a pending increase, but the aggregates only see it after a refresh of
-/// that operator's delegator: the keeper refreshes every delegator each cycle (in bounded batches).
+/// that operator's delegator (`refresh`: anyone may call it; keeping every delegator fresh is the keeper's job).
 /// @dev Warning: exposure to an operator set is bounded by `policy().maxOperatorSets` sets per operator. An
 /// operator allocated to more gets no new stake (`OperatorSetsBeyondBound`) and its cached per-set exposure is
 /// kept as last read, until governance looks (deallowlist, retire, or raise the bound through the timelock).
@@ -89,6 +89,9 @@ interface IRiskRegistry {
     error RedistributingOperatorSet(address operator, address avs, uint32 operatorSetId, address recipient);
     error DelegatorNotDelegated(address delegator, address operator, address delegatedTo);
     error OnlyVault(address caller);
+    error RetiredDelegator(address delegator);
+    error DelegatorNotRetired(address delegator);
+    error DelegatorNotEmpty(address delegator);
     /// @dev The caller left too little gas for the bounded read of an operator's sets to be conclusive.
     error SetReadGasTooLow(uint256 needed);
 
@@ -97,6 +100,7 @@ interface IRiskRegistry {
     event AvsCapSet(address indexed avs, uint256 oldBps, uint256 newBps);
     event OperatorSetCapSet(address indexed avs, uint32 indexed operatorSetId, uint256 oldBps, uint256 newBps);
     event RedistributionAllowedSet(address indexed avs, uint32 indexed operatorSetId, bool allowed);
+    event DelegatorRetired(address indexed delegator);
     event ExposureRefreshed(
         address indexed delegator, address indexed delegatedTo, uint256 stake, uint256 slashable, uint256 sets, bool beyondSetBound
     );
@@ -123,6 +127,8 @@ interface IRiskRegistry {
     function limits() external view returns (Limits memory);
     function policy() external view returns (Policy memory);
     function isOperatorAllowed(address operator) external view returns (bool);
+    /// @notice Whether `delegator` was retired (`Vault.retireDelegator`): it gets no more stake.
+    function isRetired(address delegator) external view returns (bool);
     /// @notice Whether new stake may be exposed to the redistributing operator set `(avs, operatorSetId)`.
     function isRedistributionAllowed(address avs, uint32 operatorSetId) external view returns (bool);
     /// @notice The effective cap of `avs` (its own or the default).
@@ -152,8 +158,21 @@ interface IRiskRegistry {
     /// `maxOperatorSets` operator sets and to no redistributing set that governance has not allowed.
     function checkOperatorPolicy(address operator) external view;
 
+    /// @notice Marks `delegator` retired (it gets no more stake) and refreshes it. Only the vault, from
+    /// `Vault.retireDelegator`; `RetiredDelegator` if it already is.
+    function retire(address delegator) external;
+
+    /// @notice Reverts unless `delegator` may move to `newOperator`: not retired (`RetiredDelegator`) and
+    /// `newOperator` meets the operator policy (`checkOperatorPolicy`).
+    function checkRedelegation(address delegator, address newOperator) external view;
+
+    /// @notice Reverts unless `delegator` is retired (`DelegatorNotRetired`) and holds nothing on EigenLayer, no
+    /// queued withdrawal either (`DelegatorNotEmpty`).
+    function checkRemovable(address delegator) external view;
+
     /// @notice Called by the vault after it moved stake to `delegator`: refreshes that delegator's cache, then
-    /// reverts with a named error if a limit the move can worsen is broken: the operator policy (allowlist,
+    /// reverts with a named error if a limit the move can worsen is broken: the delegator being retired, the
+    /// operator policy (allowlist,
     /// allocation delay, sets bound, redistributing sets), the delegator being delegated to its operator, the
     /// liquid buffer, the operator cap, the total slashable cap, and the cap of every operator set the
     /// operator exposes the stake to and of their AVSs. Only the vault.

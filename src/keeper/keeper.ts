@@ -231,7 +231,7 @@ export async function runKeeperCycle(opts: KeeperOptions): Promise<CycleReport> 
         if (a.type === "allocate") {
           if (a.assetAmount === 0n) continue;
           if (stranded.has(a.delegator.toLowerCase())) {
-            // The vault would refuse it (DelegatorNotDelegated / DelegatorRetired): no stake is sent.
+            // The vault would refuse it (DelegatorNotDelegated / RetiredDelegator): no stake is sent.
             notes.push(`no stake sent to ${a.delegator}: undelegated from its operator or retired`);
             continue;
           }

@@ -117,7 +117,7 @@ export async function readKeeperState(client: Client, params: ReadStateParameter
       const operator = await readAt<Address>(address, operatorDelegatorAbi, "operator");
       const [delegatedTo, retired, exposure] = await Promise.all([
         readAt<Address>(dm, delegationManagerAbi, "delegatedTo", [address]),
-        readAt<boolean>(vault, vaultAbi, "isRetired", [address]),
+        readAt<boolean>(deployment.trellis.riskRegistry, riskRegistryAbi, "isRetired", [address]),
         readAt<{ delegatedTo: Address }>(deployment.trellis.riskRegistry, riskRegistryAbi, "delegatorExposure", [address]),
       ]);
       const [withdrawable, deposit] = await readAt<readonly [readonly bigint[], readonly bigint[]]>(

@@ -73,28 +73,28 @@ contract VaultLifecycleTest is BaseTest {
         vault.retireDelegator(delegators[1]);
 
         vm.prank(riskManager);
-        vm.expectEmit(address(vault));
-        emit IVaultTypes.DelegatorRetired(delegators[1]);
+        vm.expectEmit(address(risk));
+        emit IRiskRegistry.DelegatorRetired(delegators[1]);
         vault.retireDelegator(delegators[1]);
         assertEq(el.delegationManager.getQueuedWithdrawalRoots(delegators[1]).length, 1);
-        assertTrue(vault.isRetired(delegators[1]));
+        assertTrue(risk.isRetired(delegators[1]));
         assertEq(el.delegationManager.delegatedTo(delegators[1]), address(0));
         assertEq(vault.markedAssets(), measured, "queued stake keeps counting");
         assertGt(risk.operatorSetExposure(avsB, 0), 0, "still slashable by op1's sets");
 
         vm.prank(keeper);
-        vm.expectRevert(abi.encodeWithSelector(IVaultTypes.RetiredDelegator.selector, delegators[1]));
+        vm.expectRevert(abi.encodeWithSelector(IRiskRegistry.RetiredDelegator.selector, delegators[1]));
         vault.allocate(delegators[1], address(rETH), 1 ether);
         vm.prank(riskManager);
-        vm.expectRevert(abi.encodeWithSelector(IVaultTypes.RetiredDelegator.selector, delegators[1]));
+        vm.expectRevert(abi.encodeWithSelector(IRiskRegistry.RetiredDelegator.selector, delegators[1]));
         vault.retireDelegator(delegators[1]);
 
         // Not removable while it holds anything.
         vm.prank(keeper);
-        vm.expectRevert(abi.encodeWithSelector(IVaultTypes.DelegatorNotEmpty.selector, delegators[1]));
+        vm.expectRevert(abi.encodeWithSelector(IRiskRegistry.DelegatorNotEmpty.selector, delegators[1]));
         vault.removeDelegator(delegators[1]);
         vm.prank(keeper);
-        vm.expectRevert(abi.encodeWithSelector(IVaultTypes.DelegatorNotRetired.selector, delegators[0]));
+        vm.expectRevert(abi.encodeWithSelector(IRiskRegistry.DelegatorNotRetired.selector, delegators[0]));
         vault.removeDelegator(delegators[0]);
 
         _completeAll(delegators[1]);
