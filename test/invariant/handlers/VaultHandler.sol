@@ -70,6 +70,12 @@ contract VaultHandler is Test {
     uint256 public unexplainedFalls;
     uint256 public lossesBooked;
     uint256 public calls;
+    /// @dev Ghosts: what the actions really did (an action may find nothing to do), to see a run exercised the exits.
+    uint256 public requested;
+    uint256 public finalized;
+    uint256 public cancelled;
+    uint256 public claimed;
+    uint256 public instantExits;
     mapping(bytes32 action => uint256) public callsOf;
 
     bytes32 internal constant LOSS_BOOKED = keccak256("LossBooked(address,uint256,uint256,uint256,uint256)");
@@ -136,8 +142,15 @@ contract VaultHandler is Test {
 
     /// @dev A request within what the asset can still take (its holdings less open reservations).
     function requestRedeem(uint256 actorSeed, uint256 assetSeed, uint256 shares) external tracked("requestRedeem") {
+        // The first actor holding trETH and the first asset with room left, from random starting points.
         address actor = actors[actorSeed % actors.length];
+        for (uint256 k; k < actors.length && trETH.balanceOf(actor) == 0; ++k) {
+            actor = actors[(actorSeed % actors.length + k + 1) % actors.length];
+        }
         uint256 i = _redeemable(assetSeed);
+        for (uint256 k; k < 3 && vault.heldUnits(assets[i]) <= queue.reservedUnits(assets[i]) + 1e10; ++k) {
+            i = _redeemable(assetSeed % 3 + k + 1);
+        }
         uint256 balance = trETH.balanceOf(actor);
         uint256 held = vault.heldUnits(assets[i]);
         uint256 reserved = queue.reservedUnits(assets[i]);
@@ -152,6 +165,7 @@ contract VaultHandler is Test {
         if (vault.convertToAssets(shares) * 1e18 / price < 2e9) return;
         vm.prank(actor);
         entries[i].requestRedeem(shares, actor, actor);
+        ++requested;
     }
 
     function cancel(uint256 idSeed) external tracked("cancel") {
@@ -160,13 +174,14 @@ contract VaultHandler is Test {
         IWithdrawalQueue.Request memory r = queue.getRequest(id);
         vm.prank(r.controller);
         entries[_indexOf(r.asset)].cancelRedeemRequest(id, r.controller);
+        ++cancelled;
     }
 
     /// @dev Anyone finalizes every open request; those not matured or not payable are skipped.
     function finalize() external tracked("finalize") {
         vault.refresh(type(uint256).max);
         vm.prank(keeper);
-        queue.finalize(_pendingIds());
+        finalized += queue.finalize(_pendingIds());
     }
 
     function claim(uint256 actorSeed, uint256 assetSeed, uint256 part) external tracked("claim") {
@@ -176,6 +191,7 @@ contract VaultHandler is Test {
         if (shares == 0) return;
         vm.prank(actor);
         entries[i].redeem(bound(part, 1, shares), actor, actor);
+        ++claimed;
     }
 
     /// @dev An instant exit the lane accepts now (the quote says so), with a 0.1% slippage bound.
@@ -190,6 +206,7 @@ contract VaultHandler is Test {
             if (quoted == 0) return;
             vm.prank(actor);
             entries[i].instantRedeem(shares, actor, actor, quoted * 999 / 1000);
+            ++instantExits;
         } catch {
             // The lane refuses this one (limit, watermark): nothing to do.
         }
