@@ -43,6 +43,7 @@ export const engineParamsSchema = z
     defaultOperatorSplitBps: bps,
     dilutionTolerance: z.number().finite().positive(),
     maxDilutionRounds: z.number().int().min(1).max(50),
+    worstCaseAllocations: z.boolean(),
     minAllocationDelayBlocks: z.number().int().min(0),
     allowRedistributingSets: z.boolean(),
   })

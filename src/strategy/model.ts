@@ -291,8 +291,10 @@ export function buildInstance(snapshot: Snapshot, avsData: AvsData, params: Engi
   // unallocated magnitude on any of its sets; one below the policy minimum gets no new stake.
   const delayOf = new Map(snapshot.operators.map((o) => [lc(o.address), o.allocationDelayBlocks]));
   const minDelay = params.minAllocationDelayBlocks ?? DEFAULT_ENGINE_PARAMS.minAllocationDelayBlocks;
+  const worstCase = params.worstCaseAllocations ?? DEFAULT_ENGINE_PARAMS.worstCaseAllocations;
   const canOutrun = (op: Address) => {
     const d = delayOf.get(op);
+    if (!worstCase) return false;
     return typeof d === "number" && BigInt(d) < snapshot.withdrawalDelayBlocks;
   };
   const belowPolicy = (op: Address) => {

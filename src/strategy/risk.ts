@@ -207,10 +207,11 @@ export function uncertaintyMargin(inst: Instance, m: Moves): number {
   );
 }
 
-/** An equal share of the deployable stake per allowlisted operator, ETH (diversification). */
+/** An equal share of the deployable stake per allowlisted operator, but at least a typical move,
+ *  ETH (diversification): a small vault is not split into slices too small to be worth a move. */
 export function fairShare(inst: Instance): number {
   const n = inst.operators.filter((o, k) => o.allowed && inst.operatorPositions[k]!.length).length;
-  return inst.deployable / Math.max(1, n);
+  return Math.max(inst.deployable / Math.max(1, n), inst.params.typicalMoveEth);
 }
 
 /** Diversification cost over the horizon, ETH: penalty x sum_o max(0, stake_o - fair share). */

@@ -220,6 +220,11 @@ export interface EngineParams {
   maxDilutionRounds: number;
 
   // Operator policy (mirrors the RiskRegistry's; applies to new stake only).
+  /**
+   * Evaluate limits at the worst allocation operators can reach before Trellis could leave (their
+   * unallocated magnitude, when their allocation delay is shorter than the withdrawal delay).
+   */
+  worstCaseAllocations: boolean;
   /** Operators whose allocation delay is below this (blocks) get no new stake. */
   minAllocationDelayBlocks: number;
   /** May redistributing operator sets receive new stake? */
@@ -243,7 +248,7 @@ export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   unknownSetSlashingProbability: 0.05,
   missingSets: "default",
   cvarAlpha: 0.99,
-  cvarWeight: 0.1,
+  cvarWeight: 0.05,
   cvarLimitBps: 10_000,
   globalSlashProbability: 0.002,
   clusterSlashProbability: 0.005,
@@ -258,6 +263,7 @@ export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   defaultOperatorSplitBps: 1000,
   dilutionTolerance: 5e-4,
   maxDilutionRounds: 6,
+  worstCaseAllocations: true,
   minAllocationDelayBlocks: 0,
   allowRedistributingSets: false,
 };

@@ -105,3 +105,12 @@ describe("operator policy", () => {
     expect(violations(inst, movesOf(inst, p))).toEqual([]);
   });
 });
+
+describe("worstCaseAllocations: false", () => {
+  it("evaluates limits at today's committed allocations only", async () => {
+    const { snapshot, avsData } = base();
+    const fast = withOperators(snapshot, () => ({ allocationDelayBlocks: 10 }));
+    const p = await plan(fast, avsData, { ...params, worstCaseAllocations: false });
+    expect(target(p, 0)).toBeCloseTo(900, 3);
+  });
+});
