@@ -84,7 +84,7 @@ function fixture(): { weeks: WeekPoint[]; history: RateSync[] } {
   return { weeks, history };
 }
 
-describe("demo report", () => {
+describe("demo report", { timeout: 300_000 }, () => {
   it("classifies events and computes the weekly realised APR", () => {
     expect(eventKind("slash: bridge set 1 slashed operator")).toBe("slashing");
     expect(eventKind("alice requests 2.00 trETH in rETH")).toBe("withdrawal requested");
