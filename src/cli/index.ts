@@ -15,7 +15,6 @@ import { InputError, parseAddressArg, parseAmountArg, parseCountArg, parseIntege
 import { checkEndpoints, redactRpcUrl } from "../chain/endpoints.js";
 import { readDeployment } from "../devnet/deployment.js";
 import { runKeeper } from "../keeper/keeper.js";
-import { createKeeperMetrics, instrumentTransport, serveMetrics } from "../keeper/metrics.js";
 import { readKeeperState } from "../keeper/readState.js";
 import { snapshotForPlanner } from "../keeper/plannerSnapshot.js";
 import { formatPlan, loadAvsDataFile, plan as makePlan, planToJson, type EngineParams } from "../strategy/index.js";
@@ -33,7 +32,7 @@ const program = new Command()
   .description("Trellis: a liquid restaking token (trETH) on EigenLayer")
   .addOption(new Option("-n, --network <name>", "network config (config/networks/<name>.json) or a path to one").default("devnet").env("TRELLIS_NETWORK"))
   .option("--json", "machine-readable output: JSON results on stdout, JSON log lines on stderr")
-  .option("--rpc-url <url>", "override the network's RPC URL (also TRELLIS_RPC_URL)")
+  .option("--rpc-url <url[,url...]>", "override the network's RPC URL; several, comma-separated, fail over in order (also TRELLIS_RPC_URL)")
   .option("--deployment <file>", "override the network's deployment file")
   .option("--wei", "amounts in and out as raw integers (wei) instead of token units")
   .option("-v, --verbose", "debug logs")
@@ -287,7 +286,8 @@ program
   .action(async (o: { once?: boolean; dryRun?: boolean; rebalance: boolean; poll?: string; rewardsDir?: string; avsData?: string; metricsPort?: string; metricsHost: string }) => {
     const poll = o.poll === undefined ? undefined : parseSecondsArg(o.poll, "--poll");
     const metricsPort = o.metricsPort === undefined || o.metricsPort === "" ? undefined : Number(parseIntegerArg(o.metricsPort, "--metrics-port", { max: 65_535n }));
-    const metrics = metricsPort === undefined ? undefined : createKeeperMetrics();
+    const metricsModule = metricsPort === undefined ? undefined : await import("../keeper/metrics.js");
+    const metrics = metricsModule?.createKeeperMetrics();
     const network = loadNetwork({ network: globals().network, rpcUrl: globals().rpcUrl, deploymentFile: globals().deployment });
     const { key, source } = requirePrivateKey(network, "TRELLIS_KEEPER_KEY");
     const log = makeLogger(globals());
@@ -297,10 +297,10 @@ program
       for (const c of checks) if (c.ok) log.info("rpc endpoint", { url: redactRpcUrl(c.url), chainId: c.chainId, head: c.blockNumber, ms: c.ms });
       for (const w of warnings) log.warn(w);
     }
-    const ctx = await makeContext(globals(), undefined, metrics ? { wrapTransport: (t, url) => instrumentTransport(t, metrics, redactRpcUrl(url)) } : {});
+    const ctx = await makeContext(globals(), undefined, metrics ? { wrapTransport: (t, url) => metricsModule!.instrumentTransport(t, metrics, redactRpcUrl(url)) } : {});
     const account = accountFromKey(key);
     ctx.log.info("keeper starting", { network: ctx.network.name, rpc: ctx.network.rpcUrls.map(redactRpcUrl).join(", "), keeper: account.address, key: source, dryRun: !!o.dryRun, once: !!o.once });
-    const server = metrics ? await serveMetrics(metrics, { port: metricsPort!, host: o.metricsHost }) : undefined;
+    const server = metrics ? await metricsModule!.serveMetrics(metrics, { port: metricsPort!, host: o.metricsHost }) : undefined;
     if (server) ctx.log.info("metrics", { url: server.url });
     const names = existsSync(ctx.network.avsDataPath) ? avsNames(await loadAvsDataFile(ctx.network.avsDataPath)) : undefined;
     const controller = new AbortController();

@@ -29,7 +29,8 @@ import {
 import { findRewardClaims } from "./rewards.js";
 import { readKeeperState, type Client, type KeeperState } from "./readState.js";
 import { snapshotForPlanner } from "./plannerSnapshot.js";
-import { recordAction, recordState, type KeeperMetrics } from "./metrics.js";
+import type { KeeperMetrics } from "./metrics.js";
+import { recordAction, recordState } from "./metricsRecord.js";
 import { readStatus } from "../chain/status.js";
 
 export type KeeperOptions = {

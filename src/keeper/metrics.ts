@@ -1,18 +1,12 @@
 // Prometheus metrics of the keeper (prom-client), served on /metrics: the protocol's state as the keeper
 // last read it (rate, TVL, buffer, queue backlog and its oldest request's age, exposure against caps per AVS
 // and operator set, time since the last sync), what the keeper did (actions and errors by kind), and how
-// the RPC endpoints answer (latency and errors per endpoint and method).
+// the RPC endpoints answer (latency and errors per endpoint and method). Updating them from chain reads is
+// metricsRecord.ts, which does not load prom-client (the CLI loads this file only with --metrics-port).
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { Transport } from "viem";
-import { withdrawalQueueAbi } from "../abi/generated/index.js";
-import type { Status } from "../chain/status.js";
-import type { Deployment } from "../devnet/deployment.js";
-import type { ActionRecord } from "./keeper.js";
-import type { Client, KeeperState } from "./readState.js";
-
-const eth = (wei: bigint) => Number(wei) / 1e18;
 
 export type KeeperMetrics = ReturnType<typeof createKeeperMetrics>;
 
@@ -54,50 +48,6 @@ export function createKeeperMetrics(opts: { defaultMetrics?: boolean } = {}) {
     rpcErrors: new Counter({ name: "trellis_rpc_errors_total", help: "JSON-RPC requests that failed, per endpoint and method", labelNames: ["endpoint", "method"], registers: [registry] }),
   };
   return m;
-}
-
-/** Counts one action of a cycle. */
-export function recordAction(m: KeeperMetrics, a: ActionRecord): void {
-  m.actions.inc({ kind: a.kind, status: a.status });
-  if (a.status === "rejected" || a.status === "reverted") m.errors.inc({ kind: a.kind });
-}
-
-/** Sets the state gauges from one status read (and the queue head's age from its request). */
-export async function recordState(
-  m: KeeperMetrics,
-  p: { client: Client; deployment: Deployment; state: KeeperState; status: Status; avsNames?: Map<string, string> | undefined },
-): Promise<void> {
-  const { state, status } = p;
-  m.rate.set(eth(status.rate));
-  m.tvl.set(eth(status.totalAssets));
-  m.measured.set(eth(status.measuredTotalAssets));
-  m.supply.set(eth(status.trEthSupply));
-  m.buffer.set(eth(status.idle.reduce((s, i) => s + i.ethValue, 0n)));
-  for (const i of status.idle) m.idle.set({ asset: i.symbol }, eth(i.units));
-  m.queuePending.set(status.queue.pending);
-  m.queuePendingValue.set(eth(status.queue.pendingValue));
-  const head = state.queue.pending[0];
-  let age = 0;
-  if (head) {
-    const req = (await p.client.readContract({ address: p.deployment.trellis.withdrawalQueue, abi: withdrawalQueueAbi, functionName: "getRequest", args: [head.id], blockNumber: state.blockNumber })) as { requestedAt: number };
-    age = Number(state.timestamp) - Number(req.requestedAt);
-  }
-  m.queueOldestAge.set(age);
-  m.inFlight.set(status.queuedWithdrawals);
-  const name = (avs: string) => p.avsNames?.get(avs.toLowerCase()) ?? "";
-  for (const a of status.avs) {
-    m.avsExposure.set({ avs: a.avs, name: name(a.avs) }, eth(a.exposure));
-    m.avsCap.set({ avs: a.avs, name: name(a.avs) }, eth(a.cap));
-  }
-  for (const s of status.operatorSets) {
-    const labels = { avs: s.avs, operator_set: String(s.operatorSetId), name: name(s.avs) };
-    m.setExposure.set(labels, eth(s.exposure));
-    m.setCap.set(labels, eth(s.cap));
-  }
-  m.slashable.set(eth(status.totalSlashable.exposure));
-  m.slashableCap.set(eth(status.totalSlashable.cap));
-  m.sinceSync.set(Number(state.timestamp - state.lastSyncTimestamp));
-  m.block.set(Number(state.blockNumber));
 }
 
 /** Times every JSON-RPC request of `base` into the latency histogram, labelled with `endpoint`. */

@@ -40,7 +40,8 @@ const clients = () => createChainClients({ rpcUrl: devnet.rpcUrl, chainId: devne
 const token = (symbol: string) => devnet.deployment.assets.find((a) => a.symbol === symbol)!.token;
 const balanceOf = (t: Address, who: Address) => clients().readContract({ address: t, abi: erc20Abi, functionName: "balanceOf", args: [who] });
 
-describe("trellis CLI for depositors", () => {
+// Each command is a fresh Node process (1.5-3 s, far more on a loaded machine): generous per-test timeouts.
+describe("trellis CLI for depositors", { timeout: 360_000 }, () => {
   beforeAll(() => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(deploymentFile, JSON.stringify(devnet.deployment));
@@ -62,8 +63,10 @@ describe("trellis CLI for depositors", () => {
       [["apr", "--days", "7,x"], /--days: "x" is not a non-negative integer/],
       [["keeper", "--poll", "soon"], /--poll: "soon" is not a positive number of seconds/],
     ];
-    for (const [args, message] of cases) {
-      const r = await trellis(...args);
+    const results = [];
+    for (let i = 0; i < cases.length; i += 3) results.push(...(await Promise.all(cases.slice(i, i + 3).map(([args]) => trellis(...args)))));
+    for (const [i, [args, message]] of cases.entries()) {
+      const r = results[i]!;
       expect(r.code, args.join(" ")).toBe(1);
       const lines = r.stderr.trim().split("\n");
       expect(lines, args.join(" ")).toHaveLength(1);

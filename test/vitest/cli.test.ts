@@ -28,7 +28,8 @@ async function trellis(...args: string[]): Promise<{ stdout: string; stderr: str
   }
 }
 
-describe("trellis CLI on the devnet", () => {
+// Each command is a fresh Node process (1.5-3 s, far more on a loaded machine): a generous timeout.
+describe("trellis CLI on the devnet", { timeout: 360_000 }, () => {
   beforeAll(async () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(deploymentFile, JSON.stringify(devnet.deployment));

@@ -11,7 +11,8 @@ import { readStatus } from "../../src/chain/status.js";
 import { devnetAccount, devnetPrivateKey, DEVNET_KEY_INDEX } from "../../src/devnet/accounts.js";
 import { freePort, projectRoot, startAnvil } from "../../src/devnet/anvil.js";
 import { createSim } from "../../src/demo/sim.js";
-import { createKeeperMetrics, recordState } from "../../src/keeper/metrics.js";
+import { createKeeperMetrics } from "../../src/keeper/metrics.js";
+import { recordState } from "../../src/keeper/metricsRecord.js";
 import { readKeeperState } from "../../src/keeper/readState.js";
 import { useDevnet } from "../helpers/devnet.js";
 
@@ -35,7 +36,7 @@ function parseMetrics(text: string): Map<string, { labels: string; value: number
   return out;
 }
 
-describe("keeper operations", () => {
+describe("keeper operations", { timeout: 300_000 }, () => {
   beforeAll(async () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(deploymentFile, JSON.stringify(devnet.deployment));
@@ -73,7 +74,7 @@ describe("keeper operations", () => {
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number>((ok) => child.once("exit", (code) => ok(code ?? -1)));
     try {
-      const deadline = Date.now() + 90_000;
+      const deadline = Date.now() + 240_000;
       let url: string | undefined;
       let metrics: Map<string, { labels: string; value: number }[]> | undefined;
       let contentType = "";
