@@ -2,9 +2,10 @@
 // EigenLayer core (../shared/eigenlayer/anvil). The same steps and the same assertions run on both, so what
 // passes on the devnet is known to pass on the real bytecode. Steps share the chain and run in order.
 import { spawn } from "node:child_process";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { erc20Abi, parseEther, type Abi, type Address } from "viem";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   allocationManagerAbi,
   assetRegistryAbi,
@@ -94,6 +95,7 @@ export function lifecycleScenario(backend: ScenarioBackend): void {
       clients = createChainClients({ rpcUrl: backend.rpcUrl(), chainId: d.chainId, pollingIntervalMs: 20 });
       sim = createSim({ publicClient: clients.publicClient, rpcUrl: backend.rpcUrl(), deployment: d });
     });
+    afterAll(() => rmSync(dirname(rewardsDir), { recursive: true, force: true }));
 
     it("operators joined the AVSs' operator sets through each AVS's registrar contract", async () => {
       let members = 0n;
