@@ -209,7 +209,9 @@ contract DeployTrellis is Script {
         console2.log("  TrETHRateFeed      ", address(d.rateFeed));
         console2.log("  delegator beacon   ", address(d.delegatorBeacon));
         console2.log("  TimelockController ", address(timelock));
-        for (uint256 i; i < tokens.length; ++i) console2.log("  price adapter for  ", tokens[i], address(adapters[i]));
+        for (uint256 i; i < tokens.length; ++i) {
+            console2.log(string.concat("  price adapter for token ", vm.toString(tokens[i]), ": ", vm.toString(address(adapters[i]))));
+        }
         address[] memory delegators = d.vault.getDelegators();
         for (uint256 i; i < delegators.length; ++i) console2.log("  OperatorDelegator  ", delegators[i]);
         console2.log("Roles (read back from the AccessManager):");

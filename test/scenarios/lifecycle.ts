@@ -2,13 +2,15 @@
 // EigenLayer core (../shared/eigenlayer/anvil). The same steps and the same assertions run on both, so what
 // passes on the devnet is known to pass on the real bytecode. Steps share the chain and run in order.
 import { spawn } from "node:child_process";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { erc20Abi, parseEther, type Abi, type Address } from "viem";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   allocationManagerAbi,
   assetRegistryAbi,
   delegationManagerAbi,
+  devnetAVSRegistrarAbi,
   rewardsCoordinatorAbi,
   strategyBaseAbi,
   trETHAbi,
@@ -92,6 +94,23 @@ export function lifecycleScenario(backend: ScenarioBackend): void {
       d = backend.deployment();
       clients = createChainClients({ rpcUrl: backend.rpcUrl(), chainId: d.chainId, pollingIntervalMs: 20 });
       sim = createSim({ publicClient: clients.publicClient, rpcUrl: backend.rpcUrl(), deployment: d });
+    });
+    afterAll(() => rmSync(dirname(rewardsDir), { recursive: true, force: true }));
+
+    it("operators joined the AVSs' operator sets through each AVS's registrar contract", async () => {
+      let members = 0n;
+      for (const avs of d.avss) {
+        const registrar = await read<Address>(d.eigenlayer.allocationManager, allocationManagerAbi as Abi, "getAVSRegistrar", [avs.address]);
+        expect(registrar.toLowerCase(), "a registrar contract, not the AVS itself").not.toBe(avs.address.toLowerCase());
+        expect(await read<boolean>(registrar, devnetAVSRegistrarAbi as Abi, "supportsAVS", [avs.address])).toBe(true);
+        for (const id of avs.operatorSetIds) {
+          const count = await read<bigint>(d.eigenlayer.allocationManager, allocationManagerAbi as Abi, "getMemberCount", [{ avs: avs.address, id }]);
+          // The registrar saw every registration the AllocationManager made.
+          expect(await read<bigint>(registrar, devnetAVSRegistrarAbi as Abi, "memberCount", [id])).toBe(count);
+          members += count;
+        }
+      }
+      expect(members).toBeGreaterThan(0n);
     });
 
     it("takes deposits of every listed LST at the previewed price", async () => {

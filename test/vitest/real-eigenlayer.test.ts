@@ -2,12 +2,15 @@
 // deployed by EigenLayer's own script, loaded from ../shared/eigenlayer/anvil/ into anvil. Trellis is deployed by
 // script/DeployTrellis.s.sol, the script a mainnet deploy runs, after script/SetUpRealCore.s.sol made the LST
 // strategies through the real StrategyFactory and registered operators and AVSs with registrar contracts.
-import { readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { promisify } from "node:util";
 import { join } from "node:path";
 import { createPublicClient, http, maxUint256, type Abi } from "viem";
 import { describe, expect, it } from "vitest";
 import { devnetRETHAbi } from "../../src/abi/generated/index.js";
 import { devnetAccount } from "../../src/devnet/accounts.js";
+import { projectRoot } from "../../src/devnet/anvil.js";
 import { haveRealCore, REAL_CORE_DIR, REAL_CORE_SKIP_REASON, useRealCore } from "../helpers/realCore.js";
 import { lifecycleScenario } from "../scenarios/lifecycle.js";
 
@@ -31,6 +34,27 @@ if (!haveRealCore) {
       });
       const code = ((await res.json()) as { result: string }).result;
       expect(code.length).toBeGreaterThan(1000);
+    });
+
+    it("DeployTrellis --dry-run prints what it would create and who would hold each role, and sends nothing", async () => {
+      const rpc = async (method: string) => {
+        const res = await fetch(real.core.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params: [] }) });
+        return ((await res.json()) as { result: string }).result;
+      };
+      const blockBefore = await rpc("eth_blockNumber");
+      const out = join(projectRoot, "deployments", `dry-run-${process.pid}.json`);
+      const { stdout } = await promisify(execFile)(process.execPath, [
+        "script/deploy-trellis.mjs", "--network", "local", "--config", real.core.configFile, "--out", out, "--rpc-url", real.core.rpcUrl, "--dry-run",
+      ], { cwd: projectRoot, env: { ...process.env, TRELLIS_DEPLOYER_KEY: "" }, maxBuffer: 64 * 1024 * 1024 });
+      expect(stdout).toContain("DRY RUN (simulated, nothing sent)");
+      const d = real.core.deployment;
+      expect(stdout).toMatch(/ADMIN: timelock=0x[0-9a-fA-F]{40}\n/);
+      expect(stdout).toContain(`KEEPER: keeper=${d.actors.keeper}`);
+      expect(stdout).toContain(`RISK_MANAGER: timelock=`);
+      expect(stdout).toContain(`safe=${d.trellis.safe}`);
+      expect(stdout).not.toMatch(/deployer=/);
+      expect(existsSync(out)).toBe(false);
+      expect(await rpc("eth_blockNumber")).toBe(blockBefore);
     });
   });
 
