@@ -24,7 +24,8 @@ export type Status = {
   avs: ExposureRow[];
   operatorSets: ExposureRow[];
   totalSlashable: { exposure: bigint; cap: bigint };
-  queue: { nextToFinalize: bigint; nextRequestId: bigint; pending: number; pendingValue: bigint };
+  /** Pending redemption requests: how many, their value now, how many have matured (payable once idle covers them). */
+  queue: { nextRequestId: bigint; pending: number; pendingValue: bigint; matured: number };
   queuedWithdrawals: number;
 };
 
@@ -100,10 +101,10 @@ export async function readStatus(client: Client, deployment: Deployment, state?:
     operatorSets,
     totalSlashable: { exposure: total, cap: capOf(snapshot.limits.totalSlashableCapBps) },
     queue: {
-      nextToFinalize: st.queue.nextToFinalize,
       nextRequestId: st.queue.nextRequestId,
       pending: st.queue.pending.length,
       pendingValue: st.queue.pending.reduce((s, p) => s + p.value, 0n),
+      matured: st.queue.pending.filter((p) => p.payableFrom <= st.timestamp).length,
     },
     queuedWithdrawals: st.queued.length,
   };
@@ -136,14 +137,14 @@ export function formatStatus(s: Status, names?: { avs?: Map<string, string> }): 
   const pct = (a: bigint, b: bigint) => (b === 0n ? "-" : `${(Number((a * 10_000n) / b) / 100).toFixed(1)}%`);
   const out: string[] = [];
   out.push(`block ${s.blockNumber}  TVL ${eth(s.totalAssets)} ETH  rate ${eth(s.rate, 6)} ETH/trETH  supply ${eth(s.trEthSupply)} trETH`);
-  if (s.measuredTotalAssets !== s.totalAssets) out.push(`measured ${eth(s.measuredTotalAssets)} ETH (applied at the next sync)`);
+  if (s.measuredTotalAssets !== s.totalAssets) out.push(`marked ${eth(s.measuredTotalAssets)} ETH (gains stream in after a sync; losses are booked at once)`);
   out.push(`idle: ${s.idle.map((i) => `${eth(i.units)} ${i.symbol}`).join(", ")}`);
   out.push("", "Allocation per operator");
   out.push(table(["operator", "delegator", "active ETH", "queued ETH", "share of TVL"], s.operators.map((o) => [short(o.operator), short(o.delegator), eth(o.active), eth(o.queued), `${(o.share * 100).toFixed(1)}%`])));
   out.push("", "Exposure per AVS (against its cap)");
   out.push(table(["avs", "exposure ETH", "cap ETH", "used"], s.avs.map((a) => [names?.avs?.get(a.key) ?? short(a.avs), eth(a.exposure), eth(a.cap), pct(a.exposure, a.cap)])));
   out.push(`total slashable ${eth(s.totalSlashable.exposure)} ETH of cap ${eth(s.totalSlashable.cap)} ETH (${pct(s.totalSlashable.exposure, s.totalSlashable.cap)})`);
-  out.push("", `Withdrawal queue: ${s.queue.pending} pending (${eth(s.queue.pendingValue)} ETH), next to finalize #${s.queue.nextToFinalize}, next id #${s.queue.nextRequestId}; ${s.queuedWithdrawals} EigenLayer withdrawal(s) in flight`);
+  out.push("", `Redemptions: ${s.queue.pending} pending (${eth(s.queue.pendingValue)} ETH), ${s.queue.matured} matured, next id #${s.queue.nextRequestId}; ${s.queuedWithdrawals} EigenLayer withdrawal(s) in flight`);
   return out.join("\n");
 }
 

@@ -4,20 +4,16 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
-import { erc20Abi, formatEther, maxUint256, parseEther, parseUnits, type Abi, type Address } from "viem";
-import { trETHAbi, vaultAbi, withdrawalQueueAbi } from "../abi/generated/index.js";
 import { accountFromKey } from "../chain/clients.js";
 import { ConfigError, requirePrivateKey } from "../chain/config.js";
 import { describeError } from "../chain/errors.js";
-import { sendCall } from "../chain/send.js";
-import { avsNames, eth, formatStatus, readStatus, statusToJson } from "../chain/status.js";
-import { devnetAccount } from "../devnet/accounts.js";
-import { createSim } from "../demo/sim.js";
+import { avsNames, formatStatus, readStatus, statusToJson } from "../chain/status.js";
 import { runKeeper } from "../keeper/keeper.js";
 import { readKeeperState } from "../keeper/readState.js";
 import { snapshotForPlanner } from "../keeper/plannerSnapshot.js";
 import { formatPlan, loadAvsDataFile, plan as makePlan, planToJson, type EngineParams } from "../strategy/index.js";
-import { makeContext, makeLogger, type CliContext, type GlobalOptions } from "./context.js";
+import { makeContext, makeLogger, type GlobalOptions } from "./context.js";
+import { depositCommand, registerWithdrawCommands, type DepositOptions } from "./withdraw.js";
 
 const program = new Command()
   .name("trellis")
@@ -30,22 +26,6 @@ const program = new Command()
   .showHelpAfterError();
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>();
-
-function assetOf(ctx: CliContext, symbolOrAddress: string): Address {
-  const a = ctx.deployment.assets.find((x) => x.symbol.toLowerCase() === symbolOrAddress.toLowerCase() || x.token.toLowerCase() === symbolOrAddress.toLowerCase());
-  if (!a) throw new ConfigError(`unknown asset "${symbolOrAddress}": one of ${ctx.deployment.assets.map((x) => x.symbol).join(", ")}`);
-  return a.token;
-}
-
-/** Sends a user transaction through the same simulate-then-send path as the keeper; exits non-zero on a revert. */
-async function userSend(ctx: CliContext, key: `0x${string}`, call: { address: Address; abi: Abi; functionName: string; args: readonly unknown[] }) {
-  const res = await sendCall({ publicClient: ctx.publicClient, account: accountFromKey(key), log: ctx.log, gasPriceCap: ctx.network.gasPriceCap }, call);
-  if (res.status !== "confirmed") {
-    const why = res.status === "rejected" ? res.revert.text : res.status === "reverted" ? res.revert?.text ?? "reverted" : res.status === "skipped" ? res.reason : res.status;
-    throw new Error(`${call.functionName} ${res.status}: ${why}`);
-  }
-  return res;
-}
 
 program
   .command("devnet")
@@ -69,82 +49,15 @@ program
 
 program
   .command("deposit")
-  .description("deposit an LST and receive trETH (key: TRELLIS_USER_KEY; devnet default: user key, index 8)")
+  .description("deposit an LST through its entry and receive trETH (key: TRELLIS_USER_KEY; devnet default: user key, index 8)")
   .argument("<asset>", "stETH, wstETH, rETH, osETH or a token address")
   .argument("<amount>", "amount in token units, e.g. 1.5")
   .option("--receiver <address>", "who gets the trETH (default: the sender)")
   .option("--min-shares <trETH>", "revert if fewer trETH would be minted (default: preview minus 0.5%)")
   .option("--mint", "devnet only: have the deployer mint the LST to the sender first")
-  .action(async (assetArg: string, amountArg: string, o: { receiver?: Address; minShares?: string; mint?: boolean }) => {
-    const ctx = await makeContext(globals());
-    const { key, source } = requirePrivateKey(ctx.network, "TRELLIS_USER_KEY");
-    const user = accountFromKey(key);
-    ctx.log.debug("user key", { source, address: user.address });
-    const asset = assetOf(ctx, assetArg);
-    const amount = parseUnits(amountArg, 18);
-    if (o.mint) {
-      if (!ctx.network.devnet) throw new ConfigError("--mint is devnet only");
-      const sim = createSim({ publicClient: ctx.publicClient, rpcUrl: ctx.network.rpcUrl, deployment: ctx.deployment });
-      const symbol = ctx.deployment.assets.find((a) => a.token === asset)!.symbol;
-      const index = [8, 9].find((i) => devnetAccount(i).address === user.address);
-      if (index === undefined) throw new ConfigError("--mint works with a devnet user key (index 8 or 9)");
-      await sim.mintLst(symbol, devnetAccount(index), amount);
-    }
-    const v = ctx.deployment.trellis.vault;
-    const allowance = (await ctx.publicClient.readContract({ address: asset, abi: erc20Abi, functionName: "allowance", args: [user.address, v] })) as bigint;
-    if (allowance < amount) await userSend(ctx, key, { address: asset, abi: erc20Abi as Abi, functionName: "approve", args: [v, maxUint256] });
-    const preview = (await ctx.publicClient.readContract({ address: v, abi: vaultAbi, functionName: "previewDeposit", args: [asset, amount] })) as bigint;
-    const minShares = o.minShares ? parseEther(o.minShares) : (preview * 995n) / 1000n;
-    const res = await userSend(ctx, key, { address: v, abi: vaultAbi as Abi, functionName: "deposit", args: [asset, amount, minShares, o.receiver ?? user.address] });
-    const shares = res.status === "confirmed" ? (res.result as bigint) : 0n;
-    ctx.out(`deposited ${amountArg} ${assetArg}: ${eth(shares)} trETH minted (tx ${res.status === "confirmed" ? res.hash : ""})`, { asset, amount, shares, hash: res.status === "confirmed" ? res.hash : undefined });
-  });
+  .action(async (assetArg: string, amountArg: string, o: DepositOptions) => depositCommand(globals(), assetArg, amountArg, o));
 
-const withdraw = program.command("withdraw").description("withdrawal requests (ERC-721) of the withdrawal queue");
-withdraw
-  .command("request")
-  .description("escrow trETH and get a request, paid later in the chosen LST")
-  .argument("<trETH>", "trETH to withdraw, e.g. 2.5, or 'all'")
-  .requiredOption("--asset <asset>", "LST to be paid in")
-  .option("--receiver <address>", "owner of the request NFT (default: the sender)")
-  .action(async (sharesArg: string, o: { asset: string; receiver?: Address }) => {
-    const ctx = await makeContext(globals());
-    const { key } = requirePrivateKey(ctx.network, "TRELLIS_USER_KEY");
-    const user = accountFromKey(key);
-    const asset = assetOf(ctx, o.asset);
-    const { trETH, withdrawalQueue } = ctx.deployment.trellis;
-    const balance = (await ctx.publicClient.readContract({ address: trETH, abi: trETHAbi, functionName: "balanceOf", args: [user.address] })) as bigint;
-    const shares = sharesArg === "all" ? balance : parseEther(sharesArg);
-    const allowance = (await ctx.publicClient.readContract({ address: trETH, abi: trETHAbi, functionName: "allowance", args: [user.address, withdrawalQueue] })) as bigint;
-    if (allowance < shares) await userSend(ctx, key, { address: trETH, abi: trETHAbi as Abi, functionName: "approve", args: [withdrawalQueue, maxUint256] });
-    const res = await userSend(ctx, key, { address: withdrawalQueue, abi: withdrawalQueueAbi as Abi, functionName: "requestWithdrawal", args: [shares, asset, o.receiver ?? user.address] });
-    const id = res.status === "confirmed" ? (res.result as bigint) : 0n;
-    ctx.out(`withdrawal request #${id}: ${eth(shares)} trETH escrowed, to be paid in ${o.asset} once finalized by the keeper`, { requestId: id, shares, asset });
-  });
-withdraw
-  .command("claim")
-  .description("claim a finalized request")
-  .argument("<requestId>")
-  .action(async (idArg: string) => {
-    const ctx = await makeContext(globals());
-    const { key } = requirePrivateKey(ctx.network, "TRELLIS_USER_KEY");
-    const id = BigInt(idArg);
-    const res = await userSend(ctx, key, { address: ctx.deployment.trellis.withdrawalQueue, abi: withdrawalQueueAbi as Abi, functionName: "claim", args: [id] });
-    const amount = res.status === "confirmed" ? (res.result as bigint) : 0n;
-    ctx.out(`request #${id} claimed: ${formatEther(amount)}`, { requestId: id, amount });
-  });
-withdraw
-  .command("status")
-  .description("show a request")
-  .argument("<requestId>")
-  .action(async (idArg: string) => {
-    const ctx = await makeContext(globals());
-    const id = BigInt(idArg);
-    const wq = ctx.deployment.trellis.withdrawalQueue;
-    const req = (await ctx.publicClient.readContract({ address: wq, abi: withdrawalQueueAbi, functionName: "getRequest", args: [id] })) as Record<string, unknown>;
-    const claimable = (await ctx.publicClient.readContract({ address: wq, abi: withdrawalQueueAbi, functionName: "claimableAmount", args: [id] })) as bigint;
-    ctx.out(`request #${id}: ${JSON.stringify(req, (_, v) => (typeof v === "bigint" ? v.toString() : v))}\nclaimable now: ${formatEther(claimable)}`, { ...req, claimable });
-  });
+registerWithdrawCommands(program, globals);
 
 program
   .command("status")
