@@ -87,10 +87,10 @@ describe("trellis CLI on the devnet", () => {
     expect(early.code).toBe(0);
     expect(early.stdout).toContain("nothing claimable yet");
     // The keeper queues from EigenLayer what idle lacks, then after the wait completes it and finalizes.
-    const keeper = () => trellis("keeper", "--once", "--no-rebalance", "--rewards-dir", join(dir, "rewards"));
-    expect((await keeper()).code).toBe(0);
+    const keeperOnce = () => trellis("keeper", "--once", "--no-rebalance", "--rewards-dir", join(dir, "rewards"));
+    expect((await keeperOnce()).code).toBe(0);
     await waitOutRedeemDelay();
-    expect((await keeper()).code).toBe(0);
+    expect((await keeperOnce()).code).toBe(0);
     expect(JSON.parse((await trellis("--json", "withdraw", "list")).stdout).requests[0].state).toBe("claimable");
     const claim = await trellis("--json", "withdraw", "claim", "--asset", "rETH");
     expect(claim.code).toBe(0);
