@@ -105,6 +105,21 @@ async function endState() {
   };
 }
 
+/**
+ * Amounts the engine decided may differ by what the booked total streamed between the seconds two runs planned
+ * at (gains stream in at up to maxAprBps a year: ~1e12 wei a second on this vault); everything else, exactly.
+ */
+const PLAN_TOLERANCE_WEI = 10n ** 13n;
+type EndState = Awaited<ReturnType<typeof endState>>;
+function expectSameEnd(actual: EndState, expected: EndState) {
+  const amounts = (x: EndState) => [...x.positions.join(" ").split(/[ /]/), ...x.queuedWithdrawals.map((q) => q.split(" ")[1]!).join(",").split(","), ...x.idle.map((i) => i.split(":")[1]!)].filter((v) => v !== "").map(BigInt);
+  const shape = (x: EndState) => ({ ...x, positions: x.positions.map((p) => p.replace(/[1-9]\d*/g, "n")), queuedWithdrawals: x.queuedWithdrawals.map((q) => q.split(" ")[0]), idle: x.idle.map((i) => i.split(":")[0]) });
+  expect(shape(actual)).toEqual(shape(expected));
+  const [a, e] = [amounts(actual), amounts(expected)];
+  expect(a.length).toBe(e.length);
+  a.forEach((v, i) => expect(v > e[i]! ? v - e[i]! : e[i]! - v).toBeLessThanOrEqual(PLAN_TOLERANCE_WEI));
+}
+
 async function resetToSnapshot() {
   const test = createTestClient({ chain: clean.publicClient.chain, transport: http(devnet.rpcUrl), mode: "anvil" });
   await test.revert({ id: snapshotId });
@@ -201,7 +216,7 @@ describe("keeper on the devnet", () => {
     const opts = keeperOptions(faulty);
     await scenario(() => untilQuiet(opts), opts);
     expect(faults.after).toBeGreaterThan(20);
-    expect(await endState()).toEqual(baseline);
+    expectSameEnd(await endState(), baseline);
   });
 
   it("ends in the same state when a transaction reverts on chain (paused between simulation and inclusion)", async () => {
@@ -251,7 +266,7 @@ describe("keeper on the devnet", () => {
     // Pause and unpause are events too; everything else must match.
     delete (after.events as Record<string, number>).Paused;
     delete (after.events as Record<string, number>).Unpaused;
-    expect(after).toEqual(undisturbed);
+    expectSameEnd(after, undisturbed);
   });
 
   it("ends in the same state when killed between queueing an EigenLayer withdrawal and completing it, then restarted", async () => {
@@ -286,7 +301,7 @@ describe("keeper on the devnet", () => {
       expect(restarted.code).toBe(0);
       await untilQuiet(keeperOptions(clean));
     });
-    expect(await endState()).toEqual(baseline);
+    expectSameEnd(await endState(), baseline);
   });
 
   it("shows reverts as the contract's named error, also from nested calls and the AccessManager", async () => {
