@@ -5,10 +5,11 @@
 // Run: npx tsx bench/exits.bench.ts  (one JSON line per figure on stdout; progress on stderr)
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { erc20Abi, parseEther, type Abi, type Address } from "viem";
+import { createWalletClient, erc20Abi, http, parseEther, type Abi, type Address } from "viem";
 import type { HDAccount } from "viem/accounts";
 import { trellisEntryAbi, withdrawalQueueAbi } from "../src/abi/generated/index.js";
 import { createChainClients } from "../src/chain/clients.js";
+import { decodeRevert } from "../src/chain/errors.js";
 import { projectRoot, startAnvil, type Anvil } from "../src/devnet/anvil.js";
 import { deployDevnet } from "../src/devnet/deploy.js";
 import type { Deployment } from "../src/devnet/deployment.js";
@@ -26,10 +27,22 @@ async function devnet(configFile?: string): Promise<Devnet> {
   const deployment = await deployDevnet({ rpcUrl: anvil.rpcUrl, ...(configFile ? { configFile } : {}) });
   const { publicClient } = createChainClients({ rpcUrl: anvil.rpcUrl, chainId: deployment.chainId, pollingIntervalMs: 10 });
   const sim = createSim({ publicClient, rpcUrl: anvil.rpcUrl, deployment });
-  /** Sends one transaction and returns its receipt's gasUsed (a revert throws, named). */
+  /**
+   * Sends one transaction with a 30% gas margin and returns its receipt's gasUsed (the limit does not change
+   * it). Without a margin a deposit can run out of gas: the estimate is made at one second, the block mined at
+   * the next, and the stream's release between the two can turn a zero slot non-zero.
+   */
   const gas: Devnet["gas"] = async (account, address, abi, fn, args) => {
-    const hash = await sim.tx(account, address, abi, fn, args);
-    return (await publicClient.getTransactionReceipt({ hash })).gasUsed;
+    const call = { account, address, abi, functionName: fn, args } as never;
+    await publicClient.simulateContract(call).catch((e: unknown) => {
+      throw new Error(`${fn} refused: ${decodeRevert(e)?.text ?? String(e)}`);
+    });
+    const limit = ((await publicClient.estimateContractGas(call)) * 13n) / 10n;
+    const wallet = createWalletClient({ chain: publicClient.chain, transport: http(anvil.rpcUrl), account });
+    const hash = await wallet.writeContract({ ...(call as object), gas: limit } as never);
+    const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 10 });
+    if (receipt.status !== "success") throw new Error(`${fn} reverted on chain (${hash}, gas limit ${limit}, used ${receipt.gasUsed})`);
+    return receipt.gasUsed;
   };
   return { anvil, deployment, sim, gas };
 }
@@ -114,7 +127,7 @@ const main = await devnet();
 try {
   note(`devnet with ${main.deployment.operators.length} operators deployed`);
   const [alice] = main.sim.users as [HDAccount];
-  for (const symbol of ["stETH", "wstETH", "rETH", "osETH"]) emit(`gas.deposit.${symbol}.receipt`, median(await depositGas(main, alice, symbol, parseEther("5"))));
+  for (const symbol of ["wstETH", "stETH", "rETH", "osETH"]) emit(`gas.deposit.${symbol}.receipt`, median(await depositGas(main, alice, symbol, parseEther("5"))));
   await exitsGas(main);
 } finally {
   await main.anvil.stop();

@@ -75,8 +75,12 @@ export function createSim(params: { publicClient: PublicClient<Transport, Chain>
     const wallet = createWalletClient({ chain, transport, account });
     let hash: Hash;
     try {
-      const { request } = await publicClient.simulateContract({ account, address, abi, functionName, args } as never);
-      hash = await wallet.writeContract(request as never);
+      const call = { account, address, abi, functionName, args } as never;
+      const { request } = await publicClient.simulateContract(call);
+      // A 20% margin, as the keeper's sends: the block is mined a second after the estimate, and what the
+      // rate's stream releases in between can make the call a little dearer.
+      const gas = ((await publicClient.estimateContractGas(call)) * 12n) / 10n;
+      hash = await wallet.writeContract({ ...(request as object), gas } as never);
     } catch (e) {
       const r = decodeRevert(e);
       throw new SimTxError(`${functionName} by ${account.address} ${r ? `reverted: ${r.text}` : (e as Error).message}`);
