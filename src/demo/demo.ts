@@ -7,6 +7,7 @@ import { join, relative } from "node:path";
 import { formatEther, parseEther, type Abi, type Address } from "viem";
 import { assetRegistryAbi, trETHAbi } from "../abi/generated/index.js";
 import { createChainClients } from "../chain/clients.js";
+import { decodeRevert } from "../chain/errors.js";
 import { createLogger } from "../chain/log.js";
 import { eth, readStatus, table, type Status } from "../chain/status.js";
 import { devnetAccount, DEVNET_KEY_INDEX } from "../devnet/accounts.js";
@@ -249,13 +250,16 @@ export async function runDemo(opts: DemoOptions = {}): Promise<{ reportFile: str
  * so discounted stETH cannot be swapped into rETH at Lido's rate), then the feed is restored.
  */
 async function showDepeg(sim: ReturnType<typeof createSim>, user: ReturnType<typeof createSim>["users"][number]): Promise<string> {
+  await sim.refresh(); // fresh holdings, so the market guard is what refuses it
+  const minted = await sim.mintLst("stETH", user, parseEther("5"));
   await sim.setStEthMarketPrice(parseEther("0.95"));
   let refused = "not refused (unexpected)";
   try {
-    await sim.deposit(user, "stETH", await sim.mintLst("stETH", user, parseEther("5")));
+    await sim.deposit(user, "stETH", minted);
   } catch (e) {
-    if (!(e instanceof SimTxError)) throw e;
-    refused = e.message.includes("MarketPriceDiverged") ? "refused: MarketPriceDiverged" : `refused: ${e.message}`;
+    const name = decodeRevert(e)?.errorName ?? (e instanceof SimTxError ? /reverted: (\w+)/.exec(e.message)?.[1] : undefined);
+    if (!name) throw e;
+    refused = `refused: ${name}`;
   } finally {
     await sim.setStEthMarketPrice(parseEther("1"));
   }
