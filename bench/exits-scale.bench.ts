@@ -26,6 +26,7 @@ try {
   const test = createTestClient({ chain, transport: http(anvil.rpcUrl), mode: "anvil" });
   await test.request({ method: "anvil_autoImpersonateAccount" as never, params: [true] as never });
   const sim = createSim({ publicClient, rpcUrl: anvil.rpcUrl, deployment: d });
+  for (const address of [d.trellis.safe, d.trellis.timelock, d.actors.keeper]) await test.setBalance({ address, value: parseEther("100") });
   const [alice] = sim.users as [HDAccount];
   const held = ["stETH", "rETH", "osETH"] as const;
 
