@@ -1,13 +1,14 @@
 // How deposit, refresh and finalize gas scale with the number of delegators: on the devnet, grown to
 // n = 10, 100, 1000 operator delegators that each hold all 3 held assets (stETH, rETH, osETH), receipt gasUsed
 // on anvil of a warm wstETH deposit, of refreshing the vault's cached holdings, and of finalizing requests.
-// New operators are impersonated accounts registered in the EigenLayer devnet; the Safe allowlists them, the
-// timelock adds their delegators and the keeper allocates to them (anvil impersonation stands in for signatures).
+// New operators are impersonated accounts registered in the EigenLayer devnet; the timelock allowlists them, adds
+// their delegators and the keeper allocates to them (anvil impersonation stands in for signatures).
 // Run: npx tsx bench/exits-scale.bench.ts [maxN]  (one JSON line per figure; progress on stderr)
 import { createTestClient, createWalletClient, erc20Abi, http, parseEther, parseEventLogs, type Abi, type Address, type Hash, type TransactionReceipt } from "viem";
 import type { HDAccount } from "viem/accounts";
 import { delegationManagerAbi, riskRegistryAbi, trellisEntryAbi, vaultAbi, withdrawalQueueAbi } from "../src/abi/generated/index.js";
 import { createChainClients } from "../src/chain/clients.js";
+import { decodeRevert } from "../src/chain/errors.js";
 import { startAnvil } from "../src/devnet/anvil.js";
 import { deployDevnet } from "../src/devnet/deploy.js";
 import { createSim } from "../src/demo/sim.js";
@@ -32,6 +33,9 @@ try {
 
   /** Sends as any address (anvil impersonates it) and returns the receipt; a revert throws. */
   const sendR = async (from: Address, address: Address, abi: Abi, functionName: string, args: readonly unknown[], gas?: bigint): Promise<TransactionReceipt> => {
+    await publicClient.simulateContract({ account: from, address, abi, functionName, args } as never).catch((e: unknown) => {
+      throw new Error(`${functionName} from ${from} refused: ${decodeRevert(e)?.text ?? String(e)}`);
+    });
     const wallet = createWalletClient({ chain, transport: http(anvil.rpcUrl), account: from });
     const hash: Hash = await wallet.writeContract({ address, abi, functionName, args, ...(gas ? { gas } : {}) } as never);
     const r = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 5 });
@@ -56,7 +60,7 @@ try {
       const operator = `0x${(0xbe00_0000 + i).toString(16).padStart(40, "0")}` as Address;
       await test.setBalance({ address: operator, value: parseEther("1") });
       await send(operator, d.eigenlayer.delegationManager, delegationManagerAbi as Abi, "registerAsOperator", ["0x0000000000000000000000000000000000000000", 1, `bench-${i}`]);
-      await send(d.trellis.safe, d.trellis.riskRegistry, riskRegistryAbi as Abi, "setOperatorAllowed", [operator, true]);
+      await send(d.trellis.timelock, d.trellis.riskRegistry, riskRegistryAbi as Abi, "setOperatorAllowed", [operator, true]); // a loosening: ADMIN
       await send(d.trellis.timelock, d.trellis.vault, vaultAbi as Abi, "addOperatorDelegator", [operator]);
     }
     const all = await sim.read<readonly Address[]>(d.trellis.vault, vaultAbi as Abi, "getDelegators");

@@ -96,7 +96,7 @@ describe("trellis CLI on the devnet", () => {
     expect(claim.code).toBe(0);
     const [paid] = JSON.parse(claim.stdout).claimed;
     expect(BigInt(paid.assets)).toBe((parseEther("1") * 10n) / 11n); // 1 trETH at rate 1, rETH at 1.1 ETH
-  });
+  }, 300_000); // a dozen CLI processes
 
   it("cancels a request (the escrow comes back exactly) and explains refused requests in words", async () => {
     const requestCount = async () => BigInt(JSON.parse((await trellis("--json", "withdraw", "list")).stdout).requests.length);
@@ -117,7 +117,7 @@ describe("trellis CLI on the devnet", () => {
     expect(tooMuch.code).toBe(1);
     expect(tooMuch.stderr).toContain("choose another --asset");
     expect(tooMuch.stderr).toContain("InsufficientAssetLiquidity(");
-  });
+  }, 300_000);
 
   it("quotes the instant lane, refuses above --max-fee, asks for a yes, and pays at once", async () => {
     const capped = await trellis("withdraw", "instant", "0.05", "--asset", "rETH", "--max-fee", "100");
