@@ -38,7 +38,7 @@ try {
     });
     const wallet = createWalletClient({ chain, transport: http(anvil.rpcUrl), account: from });
     const hash: Hash = await wallet.writeContract({ address, abi, functionName, args, ...(gas ? { gas } : {}) } as never);
-    const r = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 5 });
+    const r = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 5, timeout: 600_000 });
     if (r.status !== "success") throw new Error(`${functionName} reverted (${hash})`);
     return r;
   };

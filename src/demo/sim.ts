@@ -204,7 +204,12 @@ export function createSim(params: { publicClient: PublicClient<Transport, Chain>
 
     /** Moves the clock by `seconds` and mines `blocks` blocks (at least one). */
     async advance(seconds: number, blocks = 1): Promise<void> {
-      if (seconds > 0) await testClient.increaseTime({ seconds });
+      // An explicit timestamp (rather than evm_increaseTime) also works when anvil derives block time from a
+      // fixed interval per block, as the keeper test sets it.
+      if (seconds > 0) {
+        const { timestamp } = await publicClient.getBlock({ blockTag: "latest" });
+        await testClient.setNextBlockTimestamp({ timestamp: timestamp + BigInt(seconds) });
+      }
       await testClient.mine({ blocks: Math.max(1, blocks) });
     },
 

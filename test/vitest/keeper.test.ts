@@ -134,9 +134,6 @@ describe("keeper on the devnet", () => {
     const devnetConfig = JSON.parse(readFileSync(join(projectRoot, "config", "networks", "devnet.json"), "utf8"));
     writeFileSync(networkFile, JSON.stringify({ ...devnetConfig, engine: engineParams }));
     clean = createChainClients({ rpcUrl: devnet.rpcUrl, chainId: devnet.deployment.chainId, pollingIntervalMs: 20 });
-    // Block time from the block count, not the wall clock: the booked total streams by the second and the plan
-    // depends on it, so runs that mine the same blocks must see the same seconds however slow the machine is.
-    await createTestClient({ chain: clean.publicClient.chain, transport: http(devnet.rpcUrl), mode: "anvil" }).request({ method: "anvil_setBlockTimestampInterval" as never, params: [1] as never });
     sim = createSim({ publicClient: clean.publicClient, rpcUrl: devnet.rpcUrl, deployment: devnet.deployment });
     const [alice, bob] = sim.users as [Sim["users"][0], Sim["users"][0]];
     await sim.seedOutsideStake(parseEther("100"));
@@ -160,6 +157,10 @@ describe("keeper on the devnet", () => {
     await sim.advance((await sim.activationDelay()) + 1, 1);
     const idleREth = st.idle.get(sim.token("rETH"))!;
     requestId = await sim.requestRedeem(alice, idleREth + parseEther("20"), "rETH");
+    // From here, block time comes from the block count, not the wall clock (sim.advance sets it explicitly): the
+    // booked total streams by the second and the plan depends on it, so runs that mine the same blocks must see
+    // the same seconds however slow the machine is.
+    await createTestClient({ chain: clean.publicClient.chain, transport: http(devnet.rpcUrl), mode: "anvil" }).request({ method: "anvil_setBlockTimestampInterval" as never, params: [1] as never });
     startBlock = (await clean.publicClient.getBlockNumber()) + 1n;
     snapshotId = await createTestClient({ chain: clean.publicClient.chain, transport: http(devnet.rpcUrl), mode: "anvil" }).snapshot();
   });
