@@ -73,7 +73,8 @@ contract DeployDevnet is Script, EigenLayerDevnetDeployer {
     GovernanceDeployer.Governance internal gov;
 
     function run() external {
-        json = vm.readFile(CONFIG);
+        // TRELLIS_DEVNET_CONFIG: another config (under deployments/), e.g. the benchmarks' one-operator devnet.
+        json = vm.readFile(vm.envOr("TRELLIS_DEVNET_CONFIG", string(CONFIG)));
         mnemonic = vm.parseJsonString(json, ".mnemonic");
         deployerKey = vm.deriveKey(mnemonic, 0);
         deployer = vm.addr(deployerKey);

@@ -25,7 +25,8 @@ export type Status = {
   avs: ExposureRow[];
   operatorSets: ExposureRow[];
   totalSlashable: { exposure: bigint; cap: bigint };
-  queue: { nextToFinalize: bigint; nextRequestId: bigint; pending: number; pendingValue: bigint };
+  /** Pending redemption requests: how many, their value now, how many have matured (payable once idle covers them). */
+  queue: { nextRequestId: bigint; pending: number; pendingValue: bigint; matured: number };
   queuedWithdrawals: number;
 };
 
@@ -101,10 +102,10 @@ export async function readStatus(client: Client, deployment: Deployment, state?:
     operatorSets,
     totalSlashable: { exposure: total, cap: capOf(snapshot.limits.totalSlashableCapBps) },
     queue: {
-      nextToFinalize: st.queue.nextToFinalize,
       nextRequestId: st.queue.nextRequestId,
       pending: st.queue.pending.length,
       pendingValue: st.queue.pending.reduce((s, p) => s + p.value, 0n),
+      matured: st.queue.pending.filter((p) => p.payableFrom <= st.timestamp).length,
     },
     queuedWithdrawals: st.queued.length,
   };
@@ -148,14 +149,14 @@ export function formatStatus(s: Status, names: StatusNames = {}): string {
   const opName = (a: Address) => names.operators?.get(a.toLowerCase()) ?? shortAddress(a);
   const out: string[] = [];
   out.push(`block ${s.blockNumber} (${formatDate(s.timestamp)})  TVL ${e(s.totalAssets)}  rate ${formatRate(s.rate, f)}  supply ${formatAmount(s.trEthSupply, 18, "trETH", f)}`);
-  if (s.measuredTotalAssets !== s.totalAssets) out.push(`measured ${e(s.measuredTotalAssets)} (applied at the next sync)`);
+  if (s.measuredTotalAssets !== s.totalAssets) out.push(`marked ${e(s.measuredTotalAssets)} (gains stream in after a sync; losses are booked at once)`);
   out.push(`idle: ${s.idle.map((i) => formatAmount(i.units, 18, i.symbol, f)).join(", ")}`);
   out.push("", "Stake per operator (ETH)");
   out.push(table(["operator", "active", "queued", "of TVL"], s.operators.map((o) => [opName(o.operator), e(o.active), e(o.queued), `${(o.share * 100).toFixed(1)}%`])));
   out.push("", "Exposure per AVS (ETH, against its cap)");
   out.push(table(["AVS", "exposure", "cap", "used"], s.avs.map((a) => [names.avs?.get(a.key) ?? shortAddress(a.avs), e(a.exposure), e(a.cap), pct(a.exposure, a.cap)])));
   out.push(`total slashable ${e(s.totalSlashable.exposure)} of cap ${e(s.totalSlashable.cap)} (${pct(s.totalSlashable.exposure, s.totalSlashable.cap)})`);
-  out.push("", `Withdrawal queue: ${s.queue.pending} pending (${e(s.queue.pendingValue)}), next to finalize #${s.queue.nextToFinalize}, next id #${s.queue.nextRequestId}; ${s.queuedWithdrawals} EigenLayer withdrawal(s) in flight`);
+  out.push("", `Redemptions: ${s.queue.pending} pending (${e(s.queue.pendingValue)}), ${s.queue.matured} matured, next id #${s.queue.nextRequestId}; ${s.queuedWithdrawals} EigenLayer withdrawal(s) in flight`);
   return out.join("\n");
 }
 

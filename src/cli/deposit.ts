@@ -3,7 +3,7 @@
 // unless the deposit would succeed. The deposit's on-chain calls live in `depositSpender`, `previewDeposit`
 // and `depositCall` only, so they can be re-pointed at the ERC-7575 entries in one place.
 import { decodeFunctionResult, type Abi, type Address } from "viem";
-import { devnetOsETHAbi, devnetRETHAbi, devnetStETHAbi, devnetWstETHAbi, trETHAbi, vaultAbi } from "../abi/generated/index.js";
+import { devnetOsETHAbi, devnetRETHAbi, devnetStETHAbi, devnetWstETHAbi, trETHAbi, trellisEntryAbi } from "../abi/generated/index.js";
 import { accountFromKey } from "../chain/clients.js";
 import { decodeRevert, decodeRevertData } from "../chain/errors.js";
 import { ConfigError } from "../chain/config.js";
@@ -12,20 +12,27 @@ import { ensureAllowance, exactApproveCall, readAllowance, type EnsureAllowanceR
 import type { CliContext } from "./context.js";
 import { TxError, userSend, type UserCall } from "./tx.js";
 
-/** Who takes the tokens in a deposit (today the vault; an ERC-7575 entry per asset after the redesign). */
-export const depositSpender = (ctx: CliContext, _asset: Address): { address: Address; name: string } => ({ address: ctx.deployment.trellis.vault, name: "the vault" });
-
-/** trETH a deposit of `amount` would mint now, from the contract's own preview. */
-export async function previewDeposit(ctx: CliContext, asset: Address, amount: bigint): Promise<bigint> {
-  return (await ctx.publicClient.readContract({ address: ctx.deployment.trellis.vault, abi: vaultAbi, functionName: "previewDeposit", args: [asset, amount] })) as bigint;
+/** The asset's ERC-7575 entry: it takes the tokens (approve it) and mints trETH. */
+function entryOf(ctx: CliContext, asset: Address): { address: Address; name: string } {
+  const a = ctx.deployment.assets.find((x) => x.token.toLowerCase() === asset.toLowerCase());
+  if (!a?.entry) throw new ConfigError(`no entry for ${asset} in the deployment file`);
+  return { address: a.entry, name: `the ${a.symbol} entry` };
 }
 
-/** The deposit call itself. */
+/** Who takes the tokens in a deposit: the asset's entry. */
+export const depositSpender = (ctx: CliContext, asset: Address): { address: Address; name: string } => entryOf(ctx, asset);
+
+/** trETH a deposit of `amount` would mint now, from the entry's own preview. */
+export async function previewDeposit(ctx: CliContext, asset: Address, amount: bigint): Promise<bigint> {
+  return (await ctx.publicClient.readContract({ address: entryOf(ctx, asset).address, abi: trellisEntryAbi, functionName: "previewDeposit", args: [amount] })) as bigint;
+}
+
+/** The deposit call itself: `entry.deposit(assets, receiver, minShares)`. */
 export const depositCall = (ctx: CliContext, p: { asset: Address; amount: bigint; minShares: bigint; receiver: Address }): UserCall => ({
-  address: ctx.deployment.trellis.vault,
-  abi: vaultAbi as Abi,
+  address: entryOf(ctx, p.asset).address,
+  abi: trellisEntryAbi as Abi,
   functionName: "deposit",
-  args: [p.asset, p.amount, p.minShares, p.receiver],
+  args: [p.amount, p.receiver, p.minShares],
 });
 
 export type DepositParameters = {

@@ -24,6 +24,7 @@ import { deposit } from "./deposit.js";
 import { describeFailure } from "./failure.js";
 import { formatPosition, readDepositPreview, readPosition, readWithdrawPreview } from "./position.js";
 import { userSend as sendUserTx } from "./tx.js";
+import { registerWithdrawCommands } from "./withdraw.js";
 
 const version = (JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), "..", "..", "package.json"), "utf8")) as { version: string }).version;
 
@@ -187,64 +188,7 @@ program
     ctx.out(formatApr(ctx, results, history.length), { syncs: history.length, windows: results });
   });
 
-const withdraw = program.command("withdraw").description("withdrawal requests (ERC-721) of the withdrawal queue");
-withdraw
-  .command("request")
-  .description("escrow trETH and get a request, paid later in the chosen LST")
-  .argument("<trETH>", "trETH to withdraw, e.g. 2.5, or 'all'")
-  .requiredOption("--asset <asset>", "LST to be paid in")
-  .option("--receiver <address>", "owner of the request NFT (default: the sender)")
-  .action(async (sharesArg: string, o: { asset: string; receiver?: string }) => {
-    if (sharesArg !== "all") parseAmountArg(sharesArg, 18, "trETH", { symbol: "trETH" });
-    const receiver = o.receiver === undefined ? undefined : parseAddressArg(o.receiver, "--receiver");
-    const ctx = await makeContext(globals(), (d) => void assetOf({ deployment: d }, o.asset));
-    const { key } = requirePrivateKey(ctx.network, "TRELLIS_USER_KEY");
-    const user = accountFromKey(key);
-    const asset = assetOf(ctx, o.asset).token;
-    const { trETH, withdrawalQueue } = ctx.deployment.trellis;
-    const balance = (await ctx.publicClient.readContract({ address: trETH, abi: trETHAbi, functionName: "balanceOf", args: [user.address] })) as bigint;
-    const shares = sharesArg === "all" ? balance : parseEther(sharesArg);
-    if (shares > balance) throw new InputError(`trETH: ${ctx.units.trEth(shares)} is more than the ${ctx.units.trEth(balance)} ${user.address} holds`);
-    if (shares === 0n) throw new InputError(`trETH: ${user.address} holds no trETH`);
-    const allowance = (await ctx.publicClient.readContract({ address: trETH, abi: trETHAbi, functionName: "allowance", args: [user.address, withdrawalQueue] })) as bigint;
-    if (allowance < shares) await userSend(ctx, key, { address: trETH, abi: trETHAbi as Abi, functionName: "approve", args: [withdrawalQueue, maxUint256] });
-    const res = await userSend(ctx, key, { address: withdrawalQueue, abi: withdrawalQueueAbi as Abi, functionName: "requestWithdrawal", args: [shares, asset, receiver ?? user.address] });
-    const id = res.status === "confirmed" ? (res.result as bigint) : 0n;
-    ctx.out(`withdrawal request #${id}: ${ctx.units.trEth(shares)} escrowed, to be paid in ${o.asset} once finalized by the keeper`, { requestId: id, shares, asset });
-  });
-withdraw
-  .command("claim")
-  .description("claim a finalized request")
-  .argument("<requestId>")
-  .action(async (idArg: string) => {
-    const id = parseIntegerArg(idArg, "requestId");
-    const ctx = await makeContext(globals());
-    const { key } = requirePrivateKey(ctx.network, "TRELLIS_USER_KEY");
-    const { asset } = (await ctx.publicClient.readContract({ address: ctx.deployment.trellis.withdrawalQueue, abi: withdrawalQueueAbi, functionName: "getRequest", args: [id] })) as { asset: Address };
-    const res = await userSend(ctx, key, { address: ctx.deployment.trellis.withdrawalQueue, abi: withdrawalQueueAbi as Abi, functionName: "claim", args: [id] });
-    const amount = res.status === "confirmed" ? (res.result as bigint) : 0n;
-    const symbol = ctx.deployment.assets.find((a) => a.token === asset)?.symbol ?? asset;
-    ctx.out(`request #${id} claimed: ${ctx.units.amount(amount, symbol)} (tx ${res.hash})`, { requestId: id, amount, asset, hash: res.hash });
-  });
-withdraw
-  .command("status")
-  .description("show a request")
-  .argument("<requestId>")
-  .action(async (idArg: string) => {
-    const id = parseIntegerArg(idArg, "requestId");
-    const ctx = await makeContext(globals());
-    const wq = ctx.deployment.trellis.withdrawalQueue;
-    const req = (await ctx.publicClient.readContract({ address: wq, abi: withdrawalQueueAbi, functionName: "getRequest", args: [id] })) as { asset: Address; shares: bigint; valueAtRequest: bigint; valueFinalized: bigint; requestedAt: number; finalizedAt: number; claimed: boolean };
-    if (req.requestedAt === 0) {
-      const next = (await ctx.publicClient.readContract({ address: wq, abi: withdrawalQueueAbi, functionName: "nextRequestId" })) as bigint;
-      throw new InputError(`requestId: no request #${id} (${next > 1n ? `requests so far: #1 to #${next - 1n}` : "no requests yet"})`);
-    }
-    const claimable = (await ctx.publicClient.readContract({ address: wq, abi: withdrawalQueueAbi, functionName: "claimableAmount", args: [id] })) as bigint;
-    const symbol = ctx.deployment.assets.find((a) => a.token === req.asset)?.symbol ?? req.asset;
-    const u = ctx.units;
-    const state = req.claimed ? "claimed" : req.finalizedAt > 0 ? `finalized ${formatDate(req.finalizedAt)} at ${u.eth(req.valueFinalized)}; claimable now: ${u.amount(claimable, symbol)}` : "pending: waiting for the keeper to finalize it (FIFO)";
-    ctx.out(`request #${id}: ${u.trEth(req.shares)} for ${symbol}, worth ${u.eth(req.valueAtRequest)} when requested ${formatDate(req.requestedAt)}; ${state}`, { ...req, claimable });
-  });
+registerWithdrawCommands(program, globals);
 
 program
   .command("status")

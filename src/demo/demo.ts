@@ -1,11 +1,13 @@
 // `trellis demo` (npm start): its own anvil, the whole devnet deployed, deposits of every LST, then the keeper
-// over simulated weeks with LST yield, weekly EigenLayer reward roots, one slashing, and withdrawals
-// requested, finalized and claimed. Ends with a summary table and an HTML report.
+// over simulated weeks with LST yield, weekly EigenLayer reward roots, one slashing, a stETH depeg refused at
+// the door, and exits: redemptions requested, finalized and claimed, one cancelled, one through the instant lane.
+// Ends with a summary table and an HTML report.
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { formatEther, parseEther, type Abi, type Address } from "viem";
-import { assetRegistryAbi, trETHAbi, withdrawalQueueAbi } from "../abi/generated/index.js";
+import { assetRegistryAbi, trETHAbi } from "../abi/generated/index.js";
 import { createChainClients } from "../chain/clients.js";
+import { decodeRevert } from "../chain/errors.js";
 import { createLogger } from "../chain/log.js";
 import { eth, readStatus, table, type Status } from "../chain/status.js";
 import { devnetAccount, DEVNET_KEY_INDEX } from "../devnet/accounts.js";
@@ -16,7 +18,7 @@ import { runKeeperCycle, type CycleReport, type KeeperOptions } from "../keeper/
 import { withProgress } from "./progress.js";
 import { renderReport, type WeekPoint } from "./report.js";
 import { readRateHistory } from "../chain/apr.js";
-import { createSim } from "./sim.js";
+import { createSim, SimTxError } from "./sim.js";
 
 export type DemoOptions = {
   weeks?: number;
@@ -158,25 +160,40 @@ export async function runDemo(opts: DemoOptions = {}): Promise<{ reportFile: str
           step(label);
         }
       }
+      const balance = (who: typeof alice) => sim.read<bigint>(deployment.trellis.trETH, trETHAbi as Abi, "balanceOf", [who.address]);
+      if (week === 2) events.push(await showDepeg(sim, alice));
       if (week === 3) {
-        const shares = ((await sim.read<bigint>(deployment.trellis.trETH, trETHAbi as Abi, "balanceOf", [bob.address])) * 3n) / 10n;
-        requests.push({ user: bob, name: "bob", id: await sim.requestWithdrawal(bob, shares, "stETH"), symbol: "stETH" });
+        const shares = ((await balance(bob)) * 3n) / 10n;
+        requests.push({ user: bob, name: "bob", id: await sim.requestRedeem(bob, shares, "stETH"), symbol: "stETH" });
         events.push(`bob requests ${eth(shares, 2)} trETH in stETH`);
       }
+      if (week === 4) {
+        // Alice asks for rETH, changes her mind before it is paid, and gets her escrowed trETH back exactly.
+        const shares = (await balance(alice)) / 10n;
+        const id = await sim.requestRedeem(alice, shares, "rETH");
+        const before = await balance(alice);
+        await sim.cancelRedeem(alice, id, "rETH");
+        events.push(`alice requests #${id} (${eth(shares, 2)} trETH) and cancels it: ${eth((await balance(alice)) - before, 2)} trETH back`);
+      }
       if (week === 5) {
-        const shares = ((await sim.read<bigint>(deployment.trellis.trETH, trETHAbi as Abi, "balanceOf", [alice.address])) * 2n) / 10n;
-        requests.push({ user: alice, name: "alice", id: await sim.requestWithdrawal(alice, shares, "rETH"), symbol: "rETH" });
+        const shares = ((await balance(alice)) * 2n) / 10n;
+        requests.push({ user: alice, name: "alice", id: await sim.requestRedeem(alice, shares, "rETH"), symbol: "rETH" });
         events.push(`alice requests ${eth(shares, 2)} trETH in rETH`);
+      }
+      if (week === 6) {
+        // Bob cannot wait: the instant lane pays at once from idle, for a fee that stays with the holders.
+        const shares = (await balance(bob)) / 100n;
+        const { assets, fee } = await sim.instantRedeem(bob, shares, "stETH");
+        events.push(`bob redeems ${eth(shares, 3)} trETH instantly: ${eth(assets, 3)} stETH, fee ${eth(fee, 4)} ETH`);
       }
       for (const e of events) if (!e.startsWith("slash")) step(`week ${week}: ${e}`);
 
       const reports = [await cycle(`week ${week}`)];
 
-      // Users claim what the keeper finalized.
+      // Users claim what the keeper finalized (claims are pooled per user and asset).
       for (const r of requests.filter((x) => !claimed.includes(`${x.id}`))) {
-        const claimable = await sim.read<bigint>(deployment.trellis.withdrawalQueue, withdrawalQueueAbi as Abi, "claimableAmount", [r.id]);
-        if (claimable > 0n) {
-          const amount = await sim.claimWithdrawal(r.user, r.id);
+        const amount = await sim.claimRedeem(r.user, r.symbol);
+        if (amount > 0n) {
           claimed.push(`${r.id}`);
           const e = `${r.name} claims request #${r.id}: ${eth(amount)} ${r.symbol}`;
           events.push(e);
@@ -203,7 +220,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<{ reportFile: str
       ),
       "",
       `keeper actions in total: ${Object.entries(totals).map(([k, v]) => `${k} ${v}`).join(", ")}`,
-      `withdrawal requests: ${requests.length} made, ${claimed.length} claimed; queue pending ${final.queue.pending}`,
+      `redemption requests: ${requests.length} made and kept, ${claimed.length} claimed, 1 cancelled, 1 instant exit; pending ${final.queue.pending}`,
       `rate: ${points[0]!.rate.toFixed(6)} -> ${points[points.length - 1]!.rate.toFixed(6)} ETH/trETH over ${weeks} weeks`,
     ].join("\n");
     const seconds = (Date.now() - t0) / 1000;
@@ -229,6 +246,27 @@ export async function runDemo(opts: DemoOptions = {}): Promise<{ reportFile: str
     await anvil.stop();
     await new Promise<void>((ok) => logStream.end(ok));
   }
+}
+
+/**
+ * A stETH depeg at the door: the market feed drops to 0.95 ETH, a stETH deposit is refused (MarketPriceDiverged,
+ * so discounted stETH cannot be swapped into rETH at Lido's rate), then the feed is restored.
+ */
+async function showDepeg(sim: ReturnType<typeof createSim>, user: ReturnType<typeof createSim>["users"][number]): Promise<string> {
+  await sim.refresh(); // fresh holdings, so the market guard is what refuses it
+  const minted = await sim.mintLst("stETH", user, parseEther("5"));
+  await sim.setStEthMarketPrice(parseEther("0.95"));
+  let refused = "not refused (unexpected)";
+  try {
+    await sim.deposit(user, "stETH", minted);
+  } catch (e) {
+    const name = decodeRevert(e)?.errorName ?? (e instanceof SimTxError ? /reverted: (\w+)/.exec(e.message)?.[1] : undefined);
+    if (!name) throw e;
+    refused = `refused: ${name}`;
+  } finally {
+    await sim.setStEthMarketPrice(parseEther("1"));
+  }
+  return `stETH market at 0.95 ETH: a 5 stETH deposit is ${refused}; feed restored`;
 }
 
 function countActions(reports: CycleReport[]): Record<string, number> {

@@ -9,6 +9,8 @@ import {
   erc20Abi,
   http,
   maxUint256,
+  parseEventLogs,
+  zeroAddress,
   type Abi,
   type Address,
   type Chain,
@@ -22,11 +24,13 @@ import {
   delegationManagerAbi,
   devnetOsETHAbi,
   devnetOsTokenVaultControllerAbi,
+  devnetPriceFeedAbi,
   devnetRETHAbi,
   devnetStETHAbi,
   devnetWstETHAbi,
   rewardsCoordinatorAbi,
   strategyManagerAbi,
+  trellisEntryAbi,
   trETHAbi,
   vaultAbi,
   withdrawalQueueAbi,
@@ -60,14 +64,23 @@ export function createSim(params: { publicClient: PublicClient<Transport, Chain>
     if (!a) throw new Error(`no asset ${symbol} in the deployment`);
     return a.token;
   };
+  const entry = (symbol: string): Address => {
+    const a = d.assets.find((x) => x.symbol === symbol);
+    if (!a?.entry) throw new Error(`no entry for ${symbol} in the deployment`);
+    return a.entry;
+  };
 
   /** Sends as `account` and waits; a revert throws with the decoded error name. */
   async function tx(account: HDAccount, address: Address, abi: Abi, functionName: string, args: readonly unknown[] = []): Promise<Hash> {
     const wallet = createWalletClient({ chain, transport, account });
     let hash: Hash;
     try {
-      const { request } = await publicClient.simulateContract({ account, address, abi, functionName, args } as never);
-      hash = await wallet.writeContract(request as never);
+      const call = { account, address, abi, functionName, args } as never;
+      const { request } = await publicClient.simulateContract(call);
+      // A 20% margin, as the keeper's sends: the block is mined a second after the estimate, and what the
+      // rate's stream releases in between can make the call a little dearer.
+      const gas = ((await publicClient.estimateContractGas(call)) * 12n) / 10n;
+      hash = await wallet.writeContract({ ...(request as object), gas } as never);
     } catch (e) {
       const r = decodeRevert(e);
       throw new SimTxError(`${functionName} by ${account.address} ${r ? `reverted: ${r.text}` : (e as Error).message}`);
@@ -85,6 +98,7 @@ export function createSim(params: { publicClient: PublicClient<Transport, Chain>
     users,
     testClient,
     token,
+    entry,
     tx,
     read,
 
@@ -103,28 +117,61 @@ export function createSim(params: { publicClient: PublicClient<Transport, Chain>
       return amount;
     },
 
-    /** Approves and deposits; returns trETH minted. */
+    /** Deposits through the asset's entry (an exact-amount approval); returns trETH minted. */
     async deposit(user: HDAccount, symbol: string, amount: bigint): Promise<bigint> {
-      const asset = token(symbol);
-      await tx(user, asset, erc20Abi as Abi, "approve", [d.trellis.vault, maxUint256]);
+      const e = entry(symbol);
+      await tx(user, token(symbol), erc20Abi as Abi, "approve", [e, amount]);
       const before = await read<bigint>(d.trellis.trETH, trETHAbi as Abi, "balanceOf", [user.address]);
-      const preview = await read<bigint>(d.trellis.vault, vaultAbi as Abi, "previewDeposit", [asset, amount]);
-      await tx(user, d.trellis.vault, vaultAbi as Abi, "deposit", [asset, amount, (preview * 999n) / 1000n, user.address]);
+      const preview = await read<bigint>(e, trellisEntryAbi as Abi, "previewDeposit", [amount]);
+      await tx(user, e, trellisEntryAbi as Abi, "deposit", [amount, user.address, (preview * 999n) / 1000n]);
       return (await read<bigint>(d.trellis.trETH, trETHAbi as Abi, "balanceOf", [user.address])) - before;
     },
 
-    /** Requests a withdrawal of `shares` trETH paid in `symbol`; returns the request id. */
-    async requestWithdrawal(user: HDAccount, shares: bigint, symbol: string): Promise<bigint> {
-      await tx(user, d.trellis.trETH, trETHAbi as Abi, "approve", [d.trellis.withdrawalQueue, maxUint256]);
-      const id = await read<bigint>(d.trellis.withdrawalQueue, withdrawalQueueAbi as Abi, "nextRequestId");
-      await tx(user, d.trellis.withdrawalQueue, withdrawalQueueAbi as Abi, "requestWithdrawal", [shares, token(symbol), user.address]);
-      return id;
+    /** Requests a redemption of `shares` trETH paid in `symbol` (ERC-7540 `requestRedeem`); returns the request id. */
+    async requestRedeem(user: HDAccount, shares: bigint, symbol: string): Promise<bigint> {
+      const hash = await tx(user, entry(symbol), trellisEntryAbi as Abi, "requestRedeem", [shares, user.address, user.address]);
+      const receipt = await publicClient.getTransactionReceipt({ hash });
+      const [ev] = parseEventLogs({ abi: withdrawalQueueAbi, logs: receipt.logs, eventName: "RedeemRequested" });
+      if (!ev) throw new SimTxError(`requestRedeem ${hash} emitted no RedeemRequested`);
+      return ev.args.requestId;
     },
 
-    async claimWithdrawal(user: HDAccount, id: bigint): Promise<bigint> {
-      const amount = await read<bigint>(d.trellis.withdrawalQueue, withdrawalQueueAbi as Abi, "claimableAmount", [id]);
-      await tx(user, d.trellis.withdrawalQueue, withdrawalQueueAbi as Abi, "claim", [id]);
-      return amount;
+    /** Claims everything `user` can claim in `symbol` (`redeem` of the whole claimable pool); returns assets paid. */
+    async claimRedeem(user: HDAccount, symbol: string): Promise<bigint> {
+      const [shares] = await read<readonly [bigint, bigint]>(d.trellis.withdrawalQueue, withdrawalQueueAbi as Abi, "claimableOf", [token(symbol), user.address]);
+      if (shares === 0n) return 0n;
+      const before = await read<bigint>(token(symbol), erc20Abi as Abi, "balanceOf", [user.address]);
+      await tx(user, entry(symbol), trellisEntryAbi as Abi, "redeem", [shares, user.address, user.address]);
+      return (await read<bigint>(token(symbol), erc20Abi as Abi, "balanceOf", [user.address])) - before;
+    },
+
+    /** Cancels a pending request: its escrowed trETH comes back. */
+    async cancelRedeem(user: HDAccount, id: bigint, symbol: string): Promise<Hash> {
+      return tx(user, entry(symbol), trellisEntryAbi as Abi, "cancelRedeemRequest", [id, user.address]);
+    },
+
+    /** The instant lane: quotes, then redeems at once for at least the quote; returns (assets paid, fee in ETH). */
+    async instantRedeem(user: HDAccount, shares: bigint, symbol: string): Promise<{ assets: bigint; fee: bigint }> {
+      const [assets, fee] = await read<readonly [bigint, bigint]>(entry(symbol), trellisEntryAbi as Abi, "previewInstantRedeem", [shares]);
+      const before = await read<bigint>(token(symbol), erc20Abi as Abi, "balanceOf", [user.address]);
+      await tx(user, entry(symbol), trellisEntryAbi as Abi, "instantRedeem", [shares, user.address, user.address, assets]);
+      return { assets: (await read<bigint>(token(symbol), erc20Abi as Abi, "balanceOf", [user.address])) - before, fee };
+    },
+
+    /** A full refresh of the delegators' holdings (anyone may call it), so deposits are accepted again. */
+    async refresh(batch = 50n): Promise<void> {
+      for (let i = 0; i < 1000; i++) {
+        const [, done] = await read<readonly [bigint, boolean]>(d.trellis.vault, vaultAbi as Abi, "refresh", [batch]).catch(() => [0n, true] as const);
+        await tx(deployer, d.trellis.vault, vaultAbi as Abi, "refresh", [batch]);
+        if (done) return;
+      }
+    },
+
+    /** Devnet: moves the stETH/ETH market feed (its owner is the deployer); 1e18 is the peg. */
+    async setStEthMarketPrice(answer: bigint): Promise<void> {
+      const feed = d.trellis.stEthMarketFeed;
+      if (!feed) throw new Error("the deployment has no stETH market feed");
+      await tx(deployer, feed, devnetPriceFeedAbi as Abi, "setAnswer", [answer]);
     },
 
     /** LST yield: stETH (and so wstETH) and rETH by `bps`, osETH's rate by as much. */
@@ -157,7 +204,12 @@ export function createSim(params: { publicClient: PublicClient<Transport, Chain>
 
     /** Moves the clock by `seconds` and mines `blocks` blocks (at least one). */
     async advance(seconds: number, blocks = 1): Promise<void> {
-      if (seconds > 0) await testClient.increaseTime({ seconds });
+      // An explicit timestamp (rather than evm_increaseTime) also works when anvil derives block time from a
+      // fixed interval per block, as the keeper test sets it.
+      if (seconds > 0) {
+        const { timestamp } = await publicClient.getBlock({ blockTag: "latest" });
+        await testClient.setNextBlockTimestamp({ timestamp: timestamp + BigInt(seconds) });
+      }
       await testClient.mine({ blocks: Math.max(1, blocks) });
     },
 
@@ -188,7 +240,7 @@ export function createSim(params: { publicClient: PublicClient<Transport, Chain>
       if (avs.keyIndex === undefined) throw new Error(`AVS ${avs.address} has no devnet key in this deployment`);
       const account = devnetAccount(avs.keyIndex);
       // EigenLayer wants strategies in ascending address order.
-      const strategies = d.assets.map((a) => a.strategy).sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+      const strategies = d.assets.map((a) => a.strategy).filter((a) => a !== zeroAddress).sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
       return tx(account, d.eigenlayer.allocationManager, allocationManagerAbi as Abi, "slashOperator", [
         avs.address,
         { operator: p.operator, operatorSetId: p.operatorSetId, strategies, wadsToSlash: strategies.map(() => p.wad), description: p.description },

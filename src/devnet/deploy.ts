@@ -11,6 +11,8 @@ export type DeployDevnetParameters = {
   rpcUrl: string;
   /** Where to write the deployment JSON (under deployments/, which forge may write); a temporary file there when omitted. */
   outFile?: string;
+  /** Deploy inputs other than script/config/devnet.json (a file under deployments/, which forge may read). */
+  configFile?: string;
 };
 
 export class DeployError extends Error {
@@ -32,7 +34,12 @@ export async function deployDevnet(params: DeployDevnetParameters): Promise<Depl
       ["script", "script/DeployDevnet.s.sol", "--rpc-url", params.rpcUrl, "--broadcast"],
       {
         cwd: projectRoot,
-        env: { ...process.env, TRELLIS_DEPLOYMENT_OUT: outFile, FOUNDRY_DISABLE_NIGHTLY_WARNING: "1" },
+        env: {
+          ...process.env,
+          TRELLIS_DEPLOYMENT_OUT: outFile,
+          FOUNDRY_DISABLE_NIGHTLY_WARNING: "1",
+          ...(params.configFile ? { TRELLIS_DEVNET_CONFIG: params.configFile } : {}),
+        },
         maxBuffer: 64 * 1024 * 1024,
       },
     ).catch((e: { stderr?: string; stdout?: string; message: string }) => {

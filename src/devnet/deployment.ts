@@ -17,6 +17,8 @@ export type Deployment = {
     riskRegistry: Address;
     withdrawalQueue: Address;
     rateFeed: Address;
+    /** Devnet only: the stETH/ETH market feed behind stETH's market guard (owner: the deployer). */
+    stEthMarketFeed?: Address;
     delegatorBeacon: Address;
     timelock: Address;
     safe: Address;
@@ -29,7 +31,11 @@ export type Deployment = {
     rewardsCoordinator: Address;
     permissionController: Address;
   };
-  assets: { symbol: string; token: Address; strategy: Address; adapter: Address }[];
+  /**
+   * Per LST: its token, EigenLayer strategy (the zero address for a wrapper held as its underlying, like wstETH),
+   * price adapter and ERC-7575/7540 entry (deposits and redemptions paid in that LST).
+   */
+  assets: { symbol: string; token: Address; strategy: Address; adapter: Address; entry: Address }[];
   operators: { address: Address; delegator: Address; keyIndex?: number }[];
   avss: { address: Address; operatorSetIds: number[]; keyIndex?: number }[];
   actors: { deployer: Address; keeper: Address; guardian: Address; treasury: Address; safeOwners: Address[] };

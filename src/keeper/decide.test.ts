@@ -1,66 +1,56 @@
-import type { Address, Hex } from "viem";
 import { describe, expect, it } from "vitest";
-import { pickWithdrawals, removableDelegators, strandedDelegators, withdrawalShortfalls } from "./decide.js";
-import type { KeeperState, QueuedWithdrawal } from "./readState.js";
+import { refreshDecision, removableDelegators, shouldSync, staleDelegators, strandedDelegators } from "./decide.js";
+import type { KeeperState } from "./readState.js";
+import { addr, state } from "../../test/helpers/keeperState.js";
 
-const addr = (n: number) => `0x${n.toString(16).padStart(40, "0")}` as Address;
-const ASSET = addr(0xa), STRATEGY = addr(0x5), E = 10n ** 18n;
+const E = 10n ** 18n;
+const DAY = 86_400n;
 
-function state(holdings: bigint[], queued: { delegator: number; amount: bigint }[], need: bigint, idle: bigint): KeeperState {
-  return {
-    blockNumber: 100n,
-    timestamp: 0n,
-    assets: [{ asset: ASSET, symbol: "rETH", strategy: STRATEGY, rebasing: false, price: E }],
-    delegators: holdings.map((h, i) => ({
-      address: addr(0x100 + i),
-      operator: addr(0x200 + i),
-      delegatedTo: addr(0x200 + i),
-      retired: false,
-      cachedDelegatedTo: addr(0x200 + i),
-      positions: [{ strategy: STRATEGY, asset: ASSET, depositShares: h, withdrawableShares: h, underlying: h }],
-    })),
-    queued: queued.map((q, i): QueuedWithdrawal => ({
-      delegator: addr(0x100 + q.delegator),
-      root: `0x${i.toString(16).padStart(64, "0")}` as Hex,
-      withdrawal: { staker: addr(0x100 + q.delegator), delegatedTo: addr(0), withdrawer: addr(0), nonce: BigInt(i), startBlock: 1, strategies: [STRATEGY], scaledShares: [q.amount] },
-      shares: [q.amount],
-      underlying: [q.amount],
-      completableBlock: 102n,
-    })),
-    withdrawalDelayBlocks: 100n,
-    totalAssets: 0n,
-    measuredTotalAssets: 0n,
-    rate: E,
-    lastSyncTimestamp: 0n,
-    idle: new Map([[ASSET, idle]]),
-    queue: { nextToFinalize: 1n, nextRequestId: 2n, pending: [{ id: 1n, asset: ASSET, shares: need, value: need, amount: need }] },
-  };
-}
+describe("refreshDecision", () => {
+  const fresh = () => state({ holdings: [10n * E, 20n * E], requests: [], idle: 0n });
 
-const picks = (st: KeeperState) => pickWithdrawals(st, withdrawalShortfalls(st)[0]!).map((p) => [p.delegator, p.amount] as const);
-
-describe("pickWithdrawals", () => {
-  it("splits a shortfall over the largest holders and queues nothing when what is in flight covers it", () => {
-    const st = state([30n * E, 50n * E, 10n * E], [], 70n * E, 5n * E);
-    const first = picks(st);
-    expect(first.map(([d]) => d)).toEqual([addr(0x101), addr(0x100)]);
-    expect(first.reduce((s, [, a]) => s + a, 0n)).toBeGreaterThanOrEqual(65n * E);
-    const covered = state([30n * E, 0n, 10n * E], [{ delegator: 1, amount: 66n * E }], 70n * E, 5n * E);
-    expect(picks(covered)).toEqual([]);
+  it("does nothing while the last round is recent and the cache matches the holdings", () => {
+    expect(refreshDecision(fresh(), { intervalSeconds: DAY / 2n, batch: 50 })).toEqual({ kind: "none" });
   });
 
-  it("after a crash halfway through, queues exactly the part not yet queued", () => {
-    const before = state([30n * E, 50n * E, 10n * E], [], 70n * E, 5n * E);
-    const [a, b] = picks(before) as [[Address, bigint], [Address, bigint]];
-    // The first withdrawal was queued, then the keeper died.
-    const after = state([30n * E, 50n * E - a[1], 10n * E], [{ delegator: 1, amount: a[1] }], 70n * E, 5n * E);
-    expect(picks(after)).toEqual([b]);
+  it("runs a full round once the last one is older than the interval", () => {
+    const st = { ...fresh(), lastFullRefresh: fresh().timestamp - DAY };
+    expect(refreshDecision(st, { intervalSeconds: DAY / 2n, batch: 50 })).toEqual({ kind: "round" });
+  });
+
+  it("refreshes only the delegators a slash moved, and a full round when they are more than a batch", () => {
+    const st = fresh();
+    st.delegators[1]!.holding = [15n * E, 0n]; // slashed: holds less than the books say
+    expect(staleDelegators(st)).toEqual([st.delegators[1]!.address]);
+    expect(refreshDecision(st, { intervalSeconds: DAY, batch: 50 })).toEqual({ kind: "delegators", delegators: [st.delegators[1]!.address] });
+    st.delegators[0]!.holding = [9n * E, 0n];
+    expect(refreshDecision(st, { intervalSeconds: DAY, batch: 1 })).toEqual({ kind: "round" });
+  });
+
+  it("ignores a few wei of share rounding", () => {
+    const st = fresh();
+    st.delegators[0]!.holding = [10n * E - 2n, 0n];
+    expect(staleDelegators(st)).toEqual([]);
   });
 });
 
+describe("shouldSync", () => {
+  it("syncs a loss at once, a gain not yet streaming after the interval, and nothing when the mark is all booked or streaming", () => {
+    const base = { ...fresh(), totalAssets: 100n * E, bookedAndPending: 101n * E, lastSyncTimestamp: 0n };
+    expect(shouldSync({ ...base, measuredTotalAssets: 99n * E }, 3600)).toBe(true);
+    expect(shouldSync({ ...base, measuredTotalAssets: 101n * E }, 3600)).toBe(false);
+    expect(shouldSync({ ...base, measuredTotalAssets: 102n * E }, 3600)).toBe(true);
+    expect(shouldSync({ ...base, measuredTotalAssets: 102n * E, lastSyncTimestamp: base.timestamp - 10n }, 3600)).toBe(false);
+  });
+});
+
+function fresh() {
+  return state({ holdings: [10n * E], requests: [], idle: 0n });
+}
+
 describe("strandedDelegators / removableDelegators", () => {
   it("flags a forced undelegation (stale risk cache) and a retirement; removes a retired delegator only once empty", () => {
-    const st = state([10n * E, 20n * E, 0n], [{ delegator: 1, amount: 5n * E }], 0n, 0n);
+    const st = state({ holdings: [10n * E, 20n * E, 0n], queued: [{ delegator: 1, amount: 5n * E }], requests: [], idle: 0n });
     const [d0, d1, d2] = st.delegators as [KeeperState["delegators"][0], KeeperState["delegators"][0], KeeperState["delegators"][0]];
     expect(strandedDelegators(st)).toEqual([]);
     // The operator undelegated d0: EigenLayer shows no operator, the RiskRegistry still the old one.
@@ -77,5 +67,15 @@ describe("strandedDelegators / removableDelegators", () => {
     ]);
     // d1 still holds a position and a queued withdrawal; d2 holds nothing.
     expect(removableDelegators(st)).toEqual([d2.address]);
+  });
+});
+
+describe("refreshDecision and matured requests", () => {
+  it("asks for a full round when a request matured after the last one started", () => {
+    const st = state({ holdings: [10n * E], requests: [{ id: 1, amount: E }], idle: 0n });
+    // The request matured at NOW; the last round started at NOW too: no new round needed.
+    expect(refreshDecision(st, { intervalSeconds: 10n ** 9n, batch: 10 })).toEqual({ kind: "none" });
+    st.lastFullRefresh = st.timestamp - 10n;
+    expect(refreshDecision(st, { intervalSeconds: 10n ** 9n, batch: 10 })).toEqual({ kind: "round" });
   });
 });

@@ -1,6 +1,7 @@
 // The keeper: each cycle reads the chain, decides, simulates each action with eth_call, sends, waits and
 // checks. Phases run in order, each on a fresh read: claim rewards, complete matured EigenLayer withdrawals,
-// sync the rate, finalize the queue, queue EigenLayer withdrawals for what the queue still needs, rebalance.
+// refresh the delegators' holdings (a full round: deposits need a fresh one), sync the rate, finalize every
+// payable redemption request, queue EigenLayer withdrawals for what the requests still need, rebalance.
 // Nothing is remembered between cycles, so a crash at any point is safe to restart.
 import { existsSync } from "node:fs";
 import { parseEventLogs, type Abi, type Hash } from "viem";
@@ -15,17 +16,8 @@ import type { Deployment } from "../devnet/deployment.js";
 import { loadAvsDataFile } from "../strategy/avsData.js";
 import { plan as makePlan, type Plan } from "../strategy/plan.js";
 import type { EngineParams } from "../strategy/types.js";
-import {
-  assetOfStrategy,
-  canFinalize,
-  depositSharesFor,
-  maturedWithdrawals,
-  pickWithdrawals,
-  removableDelegators,
-  shouldSync,
-  strandedDelegators,
-  withdrawalShortfalls,
-} from "./decide.js";
+import { assetOfStrategy, depositSharesFor, maturedWithdrawals, refreshDecision, removableDelegators, shouldSync, strandedDelegators } from "./decide.js";
+import { finalizableIds, pickWithdrawals, redemptionShortfalls, refreshCalls } from "./redemptions.js";
 import { findRewardClaims } from "./rewards.js";
 import { readKeeperState, type Client, type KeeperState } from "./readState.js";
 import { snapshotForPlanner } from "./plannerSnapshot.js";
@@ -41,7 +33,12 @@ export type KeeperOptions = {
   gasPriceCap: bigint;
   rewardsDir?: string | undefined;
   avsDataFile?: string | undefined;
+  /** Most request ids per `finalize(ids)` transaction. */
   finalizeBatch?: number;
+  /** Delegators per `refresh(n)` transaction (each refreshes every held asset of a delegator). */
+  refreshBatch?: number;
+  /** A full refresh round once the last is this old (default: a quarter of the vault's `maxMeasurementAge`). */
+  refreshIntervalSeconds?: number;
   dryRun?: boolean;
   /** Min seconds between syncs that only raise the rate (a loss is synced at once). */
   minSyncIntervalSeconds?: number;
@@ -59,6 +56,7 @@ export type KeeperOptions = {
 export type ActionKind =
   | "claimRewards"
   | "completeWithdrawal"
+  | "refresh"
   | "refreshExposure"
   | "removeDelegator"
   | "sync"
@@ -74,13 +72,15 @@ export type ActionRecord = {
   details: Record<string, unknown>;
 };
 
-const EXPECTED_EVENT: Record<ActionKind, string> = {
+/** The event each action must emit (a refresh batch that changes nothing and ends no round emits none). */
+const EXPECTED_EVENT: Record<ActionKind, string | undefined> = {
   claimRewards: "RewardsClaimed",
   completeWithdrawal: "DelegatorWithdrawalCompleted",
   refreshExposure: "ExposureRefreshed",
   removeDelegator: "DelegatorRemoved",
+  refresh: undefined,
   sync: "RateSynced",
-  finalize: "WithdrawalFinalized",
+  finalize: "RedeemFinalized",
   queueWithdrawal: "DelegatorWithdrawalQueued",
   allocate: "Allocated",
 };
@@ -109,9 +109,13 @@ export async function runKeeperCycle(opts: KeeperOptions): Promise<CycleReport> 
       const events = parseEventLogs({ abi: [...vaultAbi, ...withdrawalQueueAbi, ...riskRegistryAbi] as Abi, logs: res.receipt.logs, strict: false });
       const want = EXPECTED_EVENT[kind];
       const from = (kind === "finalize" ? deployment.trellis.withdrawalQueue : kind === "refreshExposure" ? deployment.trellis.riskRegistry : vault).toLowerCase();
-      const seen = events.filter((e) => e.eventName === want && e.address.toLowerCase() === from).length;
-      details.events = seen;
-      if (seen === 0) log.warn(`${kind} confirmed without its ${want} event`, { hash: res.hash });
+      if (want) {
+        const seen = events.filter((e) => e.eventName === want && e.address.toLowerCase() === from).length;
+        details.events = seen;
+        if (seen === 0) log.warn(`${kind} confirmed without its ${want} event`, { hash: res.hash });
+      } else if (kind === "refresh") {
+        details.roundCompleted = events.some((e) => e.eventName === "RefreshRoundCompleted" && e.address.toLowerCase() === from);
+      }
     }
     if (res.status === "rejected") rec.error = res.revert.text;
     if (res.status === "reverted") rec.error = res.revert?.text ?? "reverted (reason unknown)";
@@ -166,34 +170,51 @@ export async function runKeeperCycle(opts: KeeperOptions): Promise<CycleReport> 
   state = await read();
   await tendStrandedDelegators(state, { act, log, notes, deployment });
 
-  // 3. Rate.
+  // 3. Holdings: a full refresh round (resumable) when the last is getting old, so deposits stay open, or the
+  // delegators a slash has moved, so the loss is booked now.
   state = await read();
-  if (shouldSync(state, opts.minSyncIntervalSeconds ?? 3600)) {
-    await act("sync", vaultCall("sync", []), { totalAssets: state.totalAssets, measured: state.measuredTotalAssets });
+  const batch = opts.refreshBatch ?? 50;
+  const intervalSeconds = opts.refreshIntervalSeconds !== undefined ? BigInt(opts.refreshIntervalSeconds) : state.maxMeasurementAge / 4n;
+  const refresh = refreshDecision(state, { intervalSeconds, batch });
+  if (refresh.kind === "round") {
+    for (let i = 0, calls = refreshCalls(state.delegators.length, batch) + 1; i < calls; i++) {
+      const confirmed = await act("refresh", vaultCall("refresh", [BigInt(batch)]), { batch, delegators: state.delegators.length });
+      if (!confirmed || actions[actions.length - 1]!.details.roundCompleted) break;
+    }
+  } else if (refresh.kind === "delegators") {
+    for (const d of refresh.delegators) await act("refresh", vaultCall("refreshDelegator", [d]), { delegator: d, reason: "holdings moved" });
   }
 
-  // 4. Finalize what idle liquidity allows.
+  // 4. Rate.
   state = await read();
-  if (canFinalize(state)) {
+  if (shouldSync(state, opts.minSyncIntervalSeconds ?? 3600)) {
+    await act("sync", vaultCall("sync", []), { totalAssets: state.totalAssets, marked: state.measuredTotalAssets });
+  }
+
+  // 5. Finalize every matured request idle can pay, oldest first, in batches.
+  state = await read();
+  const ids = finalizableIds(state);
+  const perTx = opts.finalizeBatch ?? 50;
+  for (let i = 0; i < ids.length; i += perTx) {
+    const chunk = ids.slice(i, i + perTx);
     await act(
       "finalize",
-      { address: deployment.trellis.withdrawalQueue, abi: withdrawalQueueAbi as Abi, functionName: "finalize", args: [BigInt(opts.finalizeBatch ?? 50)] },
-      { from: state.queue.nextToFinalize, pending: state.queue.pending.length },
+      { address: deployment.trellis.withdrawalQueue, abi: withdrawalQueueAbi as Abi, functionName: "finalize", args: [chunk] },
+      { ids: chunk.map(String), pending: state.queue.pending.length },
     );
   }
 
-  // 5. Queue EigenLayer withdrawals for what the queue needs beyond idle and what is already queued.
+  // 6. Queue EigenLayer withdrawals for what pending requests need beyond idle and what is already queued.
   state = await read();
-  for (const s of withdrawalShortfalls(state)) {
+  for (const s of redemptionShortfalls(state)) {
     if (s.shortfall === 0n) continue;
-    const picks = pickWithdrawals(state, s);
-    const restaked = state.delegators.reduce((t, d) => t + (d.positions.find((p) => p.strategy === s.strategy)?.underlying ?? 0n), 0n);
-    if (s.idle + s.inFlight + restaked < s.need) {
-      // FIFO: until this is funded, every request behind it waits too.
-      log.warn("withdrawal queue needs more of an asset than Trellis holds", { asset: s.symbol, need: s.need, idle: s.idle, inFlight: s.inFlight, restaked });
-      notes.push(`queue needs ${s.need} ${s.symbol}, Trellis holds ${s.idle + s.inFlight + restaked}`);
+    if (s.idle + s.inFlight + s.restaked < s.need) {
+      // Rare (a slash after the requests were made): the requests in this asset wait, are cancelled or re-targeted
+      // by their controllers; nobody else waits for them.
+      log.warn("pending requests need more of an asset than Trellis holds", { asset: s.symbol, need: s.need, idle: s.idle, inFlight: s.inFlight, restaked: s.restaked });
+      notes.push(`requests need ${s.need} ${s.symbol}, Trellis holds ${s.idle + s.inFlight + s.restaked}`);
     }
-    for (const pick of picks) {
+    for (const pick of pickWithdrawals(state, s)) {
       const wShares = await withRetry(
         () => publicClient.readContract({ address: pick.strategy, abi: strategyBaseAbi, functionName: "underlyingToSharesView", args: [pick.amount] }),
         retry,
@@ -208,12 +229,12 @@ export async function runKeeperCycle(opts: KeeperOptions): Promise<CycleReport> 
         need: s.need,
         idle: s.idle,
         inFlight: s.inFlight,
-        reason: "withdrawal queue",
+        reason: "redemptions",
       });
     }
   }
 
-  // 6. Rebalance with the strategy engine.
+  // 7. Rebalance with the strategy engine.
   let plan: Plan | undefined;
   if (opts.rebalance && opts.avsDataFile && existsSync(opts.avsDataFile)) {
     state = await read();

@@ -4,7 +4,7 @@ import type { Address } from "viem";
 import type { Deployment } from "../devnet/deployment.js";
 import { snapshot } from "../strategy/snapshot.js";
 import type { Snapshot } from "../strategy/types.js";
-import { reservedForQueue } from "./decide.js";
+import { reservedForQueue } from "./redemptions.js";
 import type { Client, KeeperState } from "./readState.js";
 
 const WAD = 10n ** 18n;

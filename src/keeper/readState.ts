@@ -41,6 +41,11 @@ export type QueuedWithdrawal = {
 };
 
 export type DelegatorPosition = { strategy: Address; asset: Address; depositShares: bigint; withdrawableShares: bigint; underlying: bigint };
+/**
+ * `holding` is what the delegator holds per asset (restaked and queued, after slashing, in asset units, as
+ * `OperatorDelegator.underlyingBalances` says), `cached` what the vault's books say it holds
+ * (`delegatorHolding`, as of its last refresh); both indexed like `KeeperState.assets`.
+ */
 export type DelegatorState = {
   address: Address;
   operator: Address;
@@ -51,10 +56,25 @@ export type DelegatorState = {
   /** `delegatedTo` as the RiskRegistry's cached exposure last saw it. */
   cachedDelegatedTo: Address;
   positions: DelegatorPosition[];
+  holding: bigint[];
+  cached: bigint[];
 };
 
-/** A withdrawal request not finalized yet and what it needs in its asset to be finalized now. */
-export type PendingRequest = { id: bigint; asset: Address; shares: bigint; value: bigint; amount: bigint };
+/**
+ * A pending redemption request and what it needs in its asset to be finalized now: `value` is
+ * min(value at request, value now) in ETH, `amount` that value in asset units at the asset's price.
+ */
+export type PendingRequest = {
+  id: bigint;
+  controller: Address;
+  asset: Address;
+  shares: bigint;
+  value: bigint;
+  amount: bigint;
+  requestedAt: bigint;
+  /** When it may be finalized: requestedAt + minRedeemDelay. */
+  payableFrom: bigint;
+};
 
 export type KeeperState = {
   blockNumber: bigint;
@@ -63,15 +83,22 @@ export type KeeperState = {
   delegators: DelegatorState[];
   queued: QueuedWithdrawal[];
   withdrawalDelayBlocks: bigint;
+  /** The booked total now (`totalAssets()`): what the rate is made of. */
   totalAssets: bigint;
+  /** The mark (`markedAssets()`): every held unit at its current price, from the cached delegator holdings. */
   measuredTotalAssets: bigint;
+  /** Booked plus still-streaming gains: what the books will reach without another sync. */
+  bookedAndPending: bigint;
   rate: bigint;
   lastSyncTimestamp: bigint;
+  /** When the last full refresh of the delegators' holdings started; deposits stop once it is older than `maxMeasurementAge`. */
+  lastFullRefresh: bigint;
+  maxMeasurementAge: bigint;
   idle: Map<Address, bigint>;
-  queue: { nextToFinalize: bigint; nextRequestId: bigint; pending: PendingRequest[] };
+  queue: { nextRequestId: bigint; minRedeemDelay: bigint; pending: PendingRequest[] };
 };
 
-export type ReadStateParameters = { deployment: Deployment; retry?: RetryOptions; maxPendingRequests?: number };
+export type ReadStateParameters = { deployment: Deployment; retry?: RetryOptions };
 
 const WAD = 10n ** 18n;
 
@@ -103,6 +130,7 @@ export async function readKeeperState(client: Client, params: ReadStateParameter
       return { asset, symbol, strategy: config.strategy, rebasing: config.rebasing, price };
     }),
   );
+  // Every held asset has a strategy (a wrapper like wstETH is held as its underlying and not listed here).
   const strategies = assets.map((a) => a.strategy);
   const dm = deployment.eigenlayer.delegationManager;
   const withdrawalDelayBlocks = BigInt(await read<number>(dm, delegationManagerAbi, "minWithdrawalDelayBlocks"));
@@ -148,32 +176,27 @@ export async function readKeeperState(client: Client, params: ReadStateParameter
           completableBlock: BigInt(withdrawal.startBlock) + withdrawalDelayBlocks + 1n,
         });
       }
-      return { address, operator, delegatedTo, retired, cachedDelegatedTo: exposure.delegatedTo, positions };
+      const [holding, cached] = await Promise.all([
+        strategies.length ? readAt<readonly bigint[]>(address, operatorDelegatorAbi, "underlyingBalances", [strategies]) : Promise.resolve([]),
+        Promise.all(assets.map((a) => readAt<bigint>(vault, vaultAbi, "delegatorHolding", [address, a.asset]))),
+      ]);
+      return { address, operator, delegatedTo, retired, cachedDelegatedTo: exposure.delegatedTo, positions, holding: [...holding], cached };
     }),
   );
   queued.sort((a, b) => (a.delegator === b.delegator ? Number(a.withdrawal.nonce - b.withdrawal.nonce) : a.delegator < b.delegator ? -1 : 1));
 
-  const [totalAssets, measuredTotalAssets, rate, lastSyncTimestamp] = await Promise.all([
+  const [totalAssets, measuredTotalAssets, books, rate, lastSyncTimestamp, lastFullRefresh, rateParams] = await Promise.all([
     readAt<bigint>(vault, vaultAbi, "totalAssets"),
-    readAt<bigint>(vault, vaultAbi, "measureTotalAssets"),
+    readAt<bigint>(vault, vaultAbi, "markedAssets"),
+    readAt<{ booked: bigint; pending: bigint }>(vault, vaultAbi, "books"),
     readAt<bigint>(vault, vaultAbi, "rate"),
     readAt<bigint>(vault, vaultAbi, "lastSyncTimestamp"),
+    readAt<bigint>(vault, vaultAbi, "lastFullRefresh"),
+    readAt<{ maxMeasurementAge: number }>(vault, vaultAbi, "rateParams"),
   ]);
   const idle = new Map<Address, bigint>();
   for (const a of assets) idle.set(a.asset, await readAt<bigint>(vault, vaultAbi, "idleBalance", [a.asset]));
-
-  const wq = deployment.trellis.withdrawalQueue;
-  const nextToFinalize = await readAt<bigint>(wq, withdrawalQueueAbi, "nextToFinalize");
-  const nextRequestId = await readAt<bigint>(wq, withdrawalQueueAbi, "nextRequestId");
-  const pending: PendingRequest[] = [];
-  const last = nextToFinalize + BigInt(params.maxPendingRequests ?? 500);
-  for (let id = nextToFinalize; id < nextRequestId && id < last; id++) {
-    const req = await readAt<{ asset: Address; shares: bigint; valueAtRequest: bigint }>(wq, withdrawalQueueAbi, "getRequest", [id]);
-    const now = await readAt<bigint>(vault, vaultAbi, "convertToAssets", [req.shares]);
-    const value = now < req.valueAtRequest ? now : req.valueAtRequest;
-    const price = assets.find((a) => a.asset === req.asset)?.price ?? WAD;
-    pending.push({ id, asset: req.asset, shares: req.shares, value, amount: price === 0n ? value : (value * WAD) / price });
-  }
+  const queue = await readRedeemQueue(readAt, { deployment, assets });
   return {
     blockNumber,
     timestamp: block.timestamp,
@@ -183,9 +206,54 @@ export async function readKeeperState(client: Client, params: ReadStateParameter
     withdrawalDelayBlocks,
     totalAssets,
     measuredTotalAssets,
+    bookedAndPending: books.booked + books.pending,
     rate,
     lastSyncTimestamp,
+    lastFullRefresh,
+    maxMeasurementAge: BigInt(rateParams.maxMeasurementAge),
     idle,
-    queue: { nextToFinalize, nextRequestId, pending },
+    queue,
   };
+}
+
+type ReadAt = <T>(address: Address, abi: unknown, functionName: string, args?: readonly unknown[]) => Promise<T>;
+
+type RawRequest = { controller: Address; shares: bigint; asset: Address; requestedAt: number; status: number; valueAtRequest: bigint };
+const PENDING = 1; // IWithdrawalQueue.Status.Pending
+
+/**
+ * Every pending redemption request, oldest first, valued as finalization would value it now. The queue keeps
+ * requests by id (0 .. nextRequestId - 1); ids below the oldest still pending are skipped by a scan from the
+ * first one, so the scan is as long as the span of open requests.
+ */
+async function readRedeemQueue(readAt: ReadAt, p: { deployment: Deployment; assets: AssetInfo[] }): Promise<KeeperState["queue"]> {
+  const wq = p.deployment.trellis.withdrawalQueue;
+  const vault = p.deployment.trellis.vault;
+  const [nextRequestId, params] = await Promise.all([
+    readAt<bigint>(wq, withdrawalQueueAbi, "nextRequestId"),
+    readAt<{ minRedeemDelay: number }>(wq, withdrawalQueueAbi, "exitParams"),
+  ]);
+  const minRedeemDelay = BigInt(params.minRedeemDelay);
+  const ids: bigint[] = [];
+  for (let id = 0n; id < nextRequestId; id++) ids.push(id);
+  const raw = await Promise.all(ids.map((id) => readAt<RawRequest>(wq, withdrawalQueueAbi, "getRequest", [id])));
+  const pending: PendingRequest[] = [];
+  for (const [i, req] of raw.entries()) {
+    if (req.status !== PENDING) continue;
+    const now = await readAt<bigint>(vault, vaultAbi, "convertToAssets", [req.shares]);
+    const value = now < req.valueAtRequest ? now : req.valueAtRequest;
+    const price = p.assets.find((a) => a.asset === req.asset)?.price ?? 0n;
+    const requestedAt = BigInt(req.requestedAt);
+    pending.push({
+      id: ids[i]!,
+      controller: req.controller,
+      asset: req.asset,
+      shares: req.shares,
+      value,
+      amount: price === 0n ? value : (value * WAD) / price,
+      requestedAt,
+      payableFrom: requestedAt + minRedeemDelay,
+    });
+  }
+  return { nextRequestId, minRedeemDelay, pending };
 }

@@ -8,12 +8,12 @@ export async function depositLst(sim: Sim, user: HDAccount, symbol: string, amou
   return sim.deposit(user, symbol, amount);
 }
 
-/** Asks to exit `shares` trETH into the LST `symbol`; returns the request's id. */
+/** Asks to exit `shares` trETH into the LST `symbol` (ERC-7540 `requestRedeem` on its entry); returns the id. */
 export async function requestExit(sim: Sim, user: HDAccount, shares: bigint, symbol: string): Promise<bigint> {
-  return sim.requestWithdrawal(user, shares, symbol);
+  return sim.requestRedeem(user, shares, symbol);
 }
 
-/** Takes a finalized exit's payout; returns the LST units paid. */
-export async function claimExit(sim: Sim, user: HDAccount, id: bigint): Promise<bigint> {
-  return sim.claimWithdrawal(user, id);
+/** Claims everything `user` has claimable in `symbol` (ERC-7540 `redeem` on its entry); returns the units paid. */
+export async function claimExit(sim: Sim, user: HDAccount, symbol: string): Promise<bigint> {
+  return sim.claimRedeem(user, symbol);
 }

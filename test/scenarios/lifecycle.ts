@@ -13,7 +13,7 @@ import {
   devnetAVSRegistrarAbi,
   rewardsCoordinatorAbi,
   strategyBaseAbi,
-  trETHAbi,
+  trETHAbi, withdrawalQueueAbi,
   vaultAbi,
 } from "../../src/abi/generated/index.js";
 import { createChainClients } from "../../src/chain/clients.js";
@@ -230,12 +230,15 @@ export function lifecycleScenario(backend: ScenarioBackend): void {
       await keeperUntilQuiet(keeper({ rewardsDir: undefined }));
       const queued = (await readKeeperState(pub(), { deployment: d })).queued;
       expect(queued.length, "the keeper queued an EigenLayer withdrawal").toBeGreaterThan(0);
-      await advance(3600, (await withdrawalDelay()) + 2);
+      // Past EigenLayer's delay (blocks) and the queue's minimum wait (seconds, at least as long).
+      const exitParams = await read<{ minRedeemDelay: number }>(d.trellis.withdrawalQueue, withdrawalQueueAbi as Abi, "exitParams");
+      await advance(Math.max(3600, Number(exitParams.minRedeemDelay) + 60), (await withdrawalDelay()) + 2);
       await keeperUntilQuiet(keeper({ rewardsDir: undefined }));
       expect((await readKeeperState(pub(), { deployment: d })).queued.length).toBe(0);
+      expect(await read<bigint>(d.trellis.withdrawalQueue, withdrawalQueueAbi as Abi, "payableFrom", [id])).toBeGreaterThan(0n);
 
       const balanceBefore = await read<bigint>(a.token, erc20Abi as Abi, "balanceOf", [user.address]);
-      const paid = await claimExit(sim, user, id);
+      const paid = await claimExit(sim, user, a.symbol);
       const received = (await read<bigint>(a.token, erc20Abi as Abi, "balanceOf", [user.address])) - balanceBefore;
       expect(paid).toBeGreaterThan(0n);
       // stETH pays in Lido shares, so the balance may read 1-2 wei off the amount.

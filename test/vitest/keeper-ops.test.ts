@@ -45,7 +45,7 @@ describe("keeper operations", { timeout: 300_000 }, () => {
     const sim = createSim({ publicClient, rpcUrl: devnet.rpcUrl, deployment: devnet.deployment });
     await sim.mintLst("stETH", user, parseEther("20"));
     await sim.deposit(user, "stETH", parseEther("20"));
-    await sim.requestWithdrawal(user, parseEther("1"), "stETH");
+    await sim.requestRedeem(user, parseEther("1"), "stETH");
     await sim.advance(3_600);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
