@@ -10,13 +10,11 @@ import { riskRegistryAbi, vaultAbi, withdrawalQueueAbi } from "../../src/abi/gen
 import { timelockControllerAbi } from "../../src/governance/abi.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChainClients } from "../../src/chain/clients.js";
-import { silentLogger } from "../../src/chain/log.js";
 import { avsNames } from "../../src/chain/status.js";
 import { appDistDir, makeAppConfig, startAppServer, type AppServer } from "../../src/cli/app.js";
 import { devnetAccount, DEVNET_KEY_INDEX } from "../../src/devnet/accounts.js";
 import { projectRoot } from "../../src/devnet/anvil.js";
 import { createSim } from "../../src/demo/sim.js";
-import { runKeeperCycle } from "../../src/keeper/keeper.js";
 import { loadAvsDataFile } from "../../src/strategy/index.js";
 import { findChromium, launchChromium, NO_CHROMIUM } from "../helpers/browser.js";
 import { useDevnet } from "../helpers/devnet.js";
@@ -73,25 +71,19 @@ describe.skipIf(!chromiumPath || !built)("web app in headless Chromium", () => {
     await expect.poll(() => page.textContent('[data-testid="connected-address"]')).toMatch(/^0x/);
   }
 
-  function keeperOptions() {
-    const { publicClient } = createChainClients({ rpcUrl: devnet.rpcUrl, chainId: devnet.deployment.chainId, pollingIntervalMs: 20 });
-    return {
-      publicClient,
-      account: devnetAccount(DEVNET_KEY_INDEX.keeper) as never,
-      deployment: devnet.deployment,
-      log: silentLogger,
-      gasPriceCap: parseEther("0.000001"),
-      avsDataFile,
-      rebalance: true,
-      engineParams: { turnoverBps: 10_000 },
-    };
-  }
-
   /** Waits for the last transaction status line to read confirmed or failed; returns its text. */
   async function txResult(page: Page, scope: string): Promise<string> {
     const status = page.locator(`${scope} [data-testid="tx-status"]`);
     await status.filter({ hasText: /confirmed|failed/ }).waitFor({ timeout: 60_000 });
     return (await status.textContent()) ?? "";
+  }
+
+  /** A call on the vault with the keeper's key (KEEPER role), as the keeper makes it. */
+  async function asKeeper(functionName: "allocate" | "sync", args: readonly unknown[]) {
+    const { publicClient } = createChainClients({ rpcUrl: devnet.rpcUrl, chainId: devnet.deployment.chainId, pollingIntervalMs: 20 });
+    const wallet = createWalletClient({ account: devnetAccount(DEVNET_KEY_INDEX.keeper), transport: http(devnet.rpcUrl) });
+    const hash = await wallet.writeContract({ chain: null, address: devnet.deployment.trellis.vault, abi: vaultAbi, functionName, args } as never);
+    expect((await publicClient.waitForTransactionReceipt({ hash })).status).toBe("success");
   }
 
   /** `vault.refresh(n)` as the keeper does each cycle: deposits need a recent full refresh of the holdings. */
@@ -198,18 +190,19 @@ describe.skipIf(!chromiumPath || !built)("web app in headless Chromium", () => {
   }
 
   it("the protocol page shows every operator and AVS of the devnet, with caps, limits and the timelock", async () => {
-    // Stake to show: a deposit by the other devnet user, allocated by the keeper.
-    const keeper = keeperOptions();
-    const sim = createSim({ publicClient: keeper.publicClient, rpcUrl: devnet.rpcUrl, deployment: devnet.deployment });
+    // Stake to show: a deposit by the other devnet user, allocated to two operators with the keeper's key
+    // (Vault.allocate, KEEPER), as the keeper's rebalance would.
+    const publicClient = await refreshHoldings();
+    const sim = createSim({ publicClient, rpcUrl: devnet.rpcUrl, deployment: devnet.deployment });
     const user = devnetAccount(DEVNET_KEY_INDEX.users[1]);
-    await refreshHoldings();
     await sim.mintLst("osETH", user, parseEther("8"));
     await sim.deposit(user, "osETH", parseEther("8"));
-    await runKeeperCycle(keeper);
+    const osETH = devnet.deployment.assets.find((a) => a.symbol === "osETH")!.token;
+    for (const op of devnet.deployment.operators.slice(0, 2)) await asKeeper("allocate", [op.delegator, osETH, parseEther("2")]);
     await sim.advance(86_400, 10); // a day of LST yield later the keeper syncs the rate: an APR to break down
-    await refreshHoldings();
     await sim.accrueYield(2n);
-    await runKeeperCycle({ ...keeper, rebalance: false });
+    await refreshHoldings();
+    await asKeeper("sync", []);
     const eta = await scheduleOperatorCap(3_000);
     const page = await open("protocol");
     await page.locator('[data-testid="operator-row"]').first().waitFor();
