@@ -2,7 +2,7 @@
 // anything is signed), then send through the connected wallet. Deposits and exits go through the asset's
 // entry (`deployment.assets[].entry`): ERC-7575 deposits, ERC-7540 redemption and the instant lane.
 import type { Config } from "wagmi";
-import { simulateContract, writeContract } from "wagmi/actions";
+import { readContract, simulateContract, writeContract } from "wagmi/actions";
 import { erc20Abi, type Address, type Hash } from "viem";
 import { trellisEntryAbi } from "../../../src/abi/generated/TrellisEntry.js";
 import { devnetStETHAbi } from "../../../src/abi/generated/DevnetStETH.js";
@@ -52,14 +52,15 @@ export async function cancelRedeem(c: Ctx, p: { entry: Address; requestId: bigin
   return writeContract(c.config, request);
 }
 
-/** Claims the caller's whole claimable pool in the entry's asset (`redeem(maxRedeem(me), me, me)`). */
-export async function claimRedeemed(c: Ctx, p: { entry: Address; shares: bigint }): Promise<Hash> {
+/** Claims the caller's whole claimable pool in the entry's asset (`redeem(maxRedeem(me), me, me)`): claims are pooled per controller and asset. */
+export async function claimRedeemed(c: Ctx, p: { entry: Address }): Promise<Hash> {
+  const shares = await readContract(c.config, { address: p.entry, abi: trellisEntryAbi, functionName: "maxRedeem", args: [c.account] });
   const { request } = await simulateContract(c.config, {
     account: c.account,
     address: p.entry,
     abi: trellisEntryAbi,
     functionName: "redeem",
-    args: [p.shares, c.account, c.account],
+    args: [shares, c.account, c.account],
   });
   return writeContract(c.config, request);
 }

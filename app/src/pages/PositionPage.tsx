@@ -208,7 +208,7 @@ function Requests({ account }: { account: Address }) {
                 formatTime(r.payableFrom),
                 `${STATE_WORDS[r.state]}${detail}`,
                 r.state === "claimable" && r.entry ? (
-                  <button data-testid="claim" disabled={busy} onClick={() => tx.run(`Claim ${sym}`, () => claimRedeemed(ctx, { entry: r.entry!, shares: r.poolShares }))}>
+                  <button data-testid="claim" disabled={busy} onClick={() => tx.run(`Claim ${sym}`, () => claimRedeemed(ctx, { entry: r.entry! }))}>
                     Claim
                   </button>
                 ) : r.state === "waiting" && r.entry ? (
