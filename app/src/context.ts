@@ -19,3 +19,13 @@ export function useSymbolOf(): (address: string) => string | undefined {
     return deployment.assets.find((x) => x.token.toLowerCase() === a)?.symbol;
   };
 }
+
+/** A deployment asset with its entry (ERC-7575/7540); `wraps` marks a deposit-only entry (wstETH, held as stETH). */
+export type EntryAsset = { symbol: string; token: `0x${string}`; entry: `0x${string}`; wraps?: string };
+
+/** The deployment's assets with their entries (deployments/<network>.json `assets[].entry`). */
+export function useEntryAssets(): { all: EntryAsset[]; redeemable: EntryAsset[] } {
+  const { deployment } = useAppConfig();
+  const all = deployment.assets as unknown as EntryAsset[];
+  return { all, redeemable: all.filter((a) => !a.wraps) };
+}

@@ -31,7 +31,9 @@ export async function deployDevnet(params: DeployDevnetParameters): Promise<Depl
   try {
     await run(
       join(projectRoot, "node_modules", ".bin", "forge"),
-      ["script", "script/DeployDevnet.s.sol", "--rpc-url", params.rpcUrl, "--broadcast"],
+      // --sender: the deployer (devnet key 0); forge refuses its default sender when several keys broadcast and
+      // a library must be predeployed.
+      ["script", "script/DeployDevnet.s.sol", "--rpc-url", params.rpcUrl, "--broadcast", "--sender", "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"],
       {
         cwd: projectRoot,
         env: {

@@ -1,22 +1,20 @@
 // The web app end to end in a real headless Chromium against a devnet: a depositor stakes ETH for stETH,
-// deposits it, sees the position, requests a withdrawal; the test advances time and runs the keeper; the
-// depositor claims. The protocol page shows every operator and AVS; a revert shows by its name; a dead RPC
+// deposits it through the stETH entry, takes the instant lane, requests a withdrawal and cancels another; the
+// test advances time past the minimum delay, refreshes the holdings and finalizes; the depositor claims. The protocol page shows every operator and AVS; a revert shows by its name; a dead RPC
 // shows a banner. Screenshots of each page at 1280 px and 390 px go to reports/app-screenshots/.
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { createTestClient, createWalletClient, encodeFunctionData, http, parseEther, zeroHash } from "viem";
-import { riskRegistryAbi } from "../../src/abi/generated/index.js";
+import { createTestClient, createWalletClient, encodeFunctionData, getAbiItem, http, parseEther, zeroHash } from "viem";
+import { riskRegistryAbi, vaultAbi, withdrawalQueueAbi } from "../../src/abi/generated/index.js";
 import { timelockControllerAbi } from "../../src/governance/abi.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChainClients } from "../../src/chain/clients.js";
-import { silentLogger } from "../../src/chain/log.js";
 import { avsNames } from "../../src/chain/status.js";
 import { appDistDir, makeAppConfig, startAppServer, type AppServer } from "../../src/cli/app.js";
 import { devnetAccount, DEVNET_KEY_INDEX } from "../../src/devnet/accounts.js";
 import { projectRoot } from "../../src/devnet/anvil.js";
 import { createSim } from "../../src/demo/sim.js";
-import { runKeeperCycle } from "../../src/keeper/keeper.js";
 import { loadAvsDataFile } from "../../src/strategy/index.js";
 import { findChromium, launchChromium, NO_CHROMIUM } from "../helpers/browser.js";
 import { useDevnet } from "../helpers/devnet.js";
@@ -73,20 +71,6 @@ describe.skipIf(!chromiumPath || !built)("web app in headless Chromium", () => {
     await expect.poll(() => page.textContent('[data-testid="connected-address"]')).toMatch(/^0x/);
   }
 
-  function keeperOptions() {
-    const { publicClient } = createChainClients({ rpcUrl: devnet.rpcUrl, chainId: devnet.deployment.chainId, pollingIntervalMs: 20 });
-    return {
-      publicClient,
-      account: devnetAccount(DEVNET_KEY_INDEX.keeper) as never,
-      deployment: devnet.deployment,
-      log: silentLogger,
-      gasPriceCap: parseEther("0.000001"),
-      avsDataFile,
-      rebalance: true,
-      engineParams: { turnoverBps: 10_000 },
-    };
-  }
-
   /** Waits for the last transaction status line to read confirmed or failed; returns its text. */
   async function txResult(page: Page, scope: string): Promise<string> {
     const status = page.locator(`${scope} [data-testid="tx-status"]`);
@@ -94,7 +78,25 @@ describe.skipIf(!chromiumPath || !built)("web app in headless Chromium", () => {
     return (await status.textContent()) ?? "";
   }
 
-  it("a depositor deposits stETH, sees the position, requests a withdrawal and claims it after the keeper ran", async () => {
+  /** A call on the vault with the keeper's key (KEEPER role), as the keeper makes it. */
+  async function asKeeper(functionName: "allocate" | "sync", args: readonly unknown[]) {
+    const { publicClient } = createChainClients({ rpcUrl: devnet.rpcUrl, chainId: devnet.deployment.chainId, pollingIntervalMs: 20 });
+    const wallet = createWalletClient({ account: devnetAccount(DEVNET_KEY_INDEX.keeper), transport: http(devnet.rpcUrl) });
+    const hash = await wallet.writeContract({ chain: null, address: devnet.deployment.trellis.vault, abi: vaultAbi, functionName, args } as never);
+    expect((await publicClient.waitForTransactionReceipt({ hash })).status).toBe("success");
+  }
+
+  /** `vault.refresh(n)` as the keeper does each cycle: deposits need a recent full refresh of the holdings. */
+  async function refreshHoldings() {
+    const { publicClient } = createChainClients({ rpcUrl: devnet.rpcUrl, chainId: devnet.deployment.chainId, pollingIntervalMs: 20 });
+    const wallet = createWalletClient({ account: devnetAccount(DEVNET_KEY_INDEX.keeper), transport: http(devnet.rpcUrl) });
+    const hash = await wallet.writeContract({ chain: null, address: devnet.deployment.trellis.vault, abi: vaultAbi, functionName: "refresh", args: [1_000n] });
+    expect((await publicClient.waitForTransactionReceipt({ hash })).status).toBe("success");
+    return publicClient;
+  }
+
+  it("a depositor deposits stETH through its entry, takes the instant lane, requests, cancels, and claims a request once finalized", async () => {
+    await refreshHoldings();
     const page = await open("deposit");
     await chooseDevnetUser(page);
     const form = '[data-testid="deposit-page"]';
@@ -112,37 +114,59 @@ describe.skipIf(!chromiumPath || !built)("web app in headless Chromium", () => {
     await expect.poll(() => page.textContent('[data-testid="balance-trETH"]')).not.toMatch(/trETH\s*0$/);
     await shoot(page, "deposit");
 
-    // The keeper allocates the deposit to operators.
-    const keeper = keeperOptions();
-    const sim = createSim({ publicClient: keeper.publicClient, rpcUrl: devnet.rpcUrl, deployment: devnet.deployment });
-    const allocated = await runKeeperCycle(keeper);
-    expect(allocated.actions.filter((a) => a.kind === "allocate" && a.status === "confirmed").length).toBeGreaterThan(0);
-
     await page.click('[data-testid="nav-position"]');
     await expect.poll(() => page.textContent('[data-testid="position-shares"]')).toMatch(/trETH\s*[1-9]/);
     await expect.poll(() => page.textContent('[data-testid="position-value"]')).toMatch(/Worth\s*[1-9][\d.,]* ETH/);
     const exits = '[data-testid="withdraw-form"]';
+    // wstETH's entry takes deposits only: it is not offered for withdrawals.
+    expect(await page.locator('[data-testid="withdraw-asset"] option').allTextContents()).not.toContain("wstETH");
     await page.selectOption('[data-testid="withdraw-asset"]', "stETH");
+
+    // The instant lane: the quote (assets and fee) shows before anything is signed.
+    await page.click('[data-testid="lane-instant"]');
+    await page.fill('[data-testid="withdraw-amount"]', "0.01");
+    await expect.poll(() => page.textContent('[data-testid="instant-quote"]')).toMatch(/You receive 0\.\d+ stETH now; fee 0\.\d+ ETH/);
+    await shoot(page, "position-instant-quote");
+    await page.locator('[data-testid="instant-exit"]:not([disabled])').click();
+    expect(await txResult(page, exits)).toContain("Withdraw 0.01 trETH instantly in stETH: confirmed");
+
+    // A request: its value now and the date it can be paid, no approval.
+    await page.click('[data-testid="lane-request"]');
+    const publicClient = await refreshHoldings();
+    const params = await publicClient.readContract({ address: devnet.deployment.trellis.withdrawalQueue, abi: withdrawalQueueAbi, functionName: "exitParams" });
     await page.fill('[data-testid="withdraw-amount"]', "0.1");
-    await expect.poll(() => page.textContent('[data-testid="withdraw-preview"]')).toMatch(/Worth 0\.\d+ ETH now/);
-    await page.click('[data-testid="approve-exit"]');
-    expect(await txResult(page, exits)).toContain("confirmed");
+    await expect.poll(() => page.textContent('[data-testid="withdraw-preview"]')).toMatch(/Worth 0\.\d+ ETH now, paid in stETH .*payable from \d+ \w+ \d{4}/);
     await page.locator('[data-testid="request-exit"]:not([disabled])').click();
     expect(await txResult(page, exits)).toContain("Request 0.1 trETH in stETH: confirmed");
     await expect.poll(() => page.getAttribute('[data-testid="request-row"]', "data-state")).toBe("waiting");
+
+    // A second request, cancelled: the escrowed trETH comes back.
+    await page.fill('[data-testid="withdraw-amount"]', "0.05");
+    await page.locator('[data-testid="request-exit"]:not([disabled])').click();
+    expect(await txResult(page, exits)).toContain("Request 0.05 trETH in stETH: confirmed");
+    await expect.poll(() => page.locator('[data-testid="request-row"]').count()).toBe(2);
+    const sharesBefore = await page.textContent('[data-testid="position-shares"]');
+    await page.locator('[data-testid="request-row"][data-state="waiting"] [data-testid="cancel"]').first().click();
+    expect(await txResult(page, '[data-testid="requests"]')).toMatch(/Cancel #\d+: confirmed/);
+    await expect.poll(() => page.locator('[data-testid="request-row"][data-state="cancelled"]').count()).toBe(1);
+    await expect.poll(() => page.textContent('[data-testid="position-shares"]')).not.toBe(sharesBefore);
     await shoot(page, "position-waiting");
 
-    // Time passes; the keeper finalizes the request.
-    await sim.advance(3_600, 101);
-    const report = await runKeeperCycle({ ...keeper, rebalance: false });
-    expect(report.actions.filter((a) => a.kind === "finalize").map((a) => a.status)).toContain("confirmed");
-    await expect.poll(() => page.getAttribute('[data-testid="request-row"]', "data-state"), { timeout: 15_000 }).toBe("claimable");
+    // The minimum delay passes; anyone (here the keeper's account) finalizes the matured request.
+    const sim = createSim({ publicClient, rpcUrl: devnet.rpcUrl, deployment: devnet.deployment });
+    await sim.advance(Number(params.minRedeemDelay) + 60, 101);
+    await refreshHoldings();
+    const logs = await publicClient.getLogs({ address: devnet.deployment.trellis.withdrawalQueue, event: getAbiItem({ abi: withdrawalQueueAbi, name: "RedeemRequested" }), fromBlock: 0n });
+    const ids = logs.map((l) => l.args.requestId!);
+    const wallet = createWalletClient({ account: devnetAccount(DEVNET_KEY_INDEX.keeper), transport: http(devnet.rpcUrl) });
+    const hash = await wallet.writeContract({ chain: null, address: devnet.deployment.trellis.withdrawalQueue, abi: withdrawalQueueAbi, functionName: "finalize", args: [ids] });
+    expect((await publicClient.waitForTransactionReceipt({ hash })).status).toBe("success");
+    await expect.poll(() => page.locator('[data-testid="request-row"][data-state="claimable"]').count(), { timeout: 15_000 }).toBe(1);
     await shoot(page, "position-claimable");
-    const before = await page.textContent('[data-testid="requests"]');
-    expect(before).toMatch(/Ready to claim: 0\.\d+ stETH/);
+    expect(await page.textContent('[data-testid="requests"]')).toMatch(/Ready to claim: 0\.\d+ stETH/);
     await page.click('[data-testid="claim"]');
-    expect(await txResult(page, '[data-testid="requests"]')).toContain("confirmed");
-    await expect.poll(() => page.getAttribute('[data-testid="request-row"]', "data-state")).toBe("claimed");
+    expect(await txResult(page, '[data-testid="requests"]')).toContain("Claim stETH: confirmed");
+    await expect.poll(() => page.locator('[data-testid="request-row"][data-state="claimed"]').count()).toBe(1);
     await shoot(page, "position-claimed");
     await page.close();
   });
@@ -166,16 +190,19 @@ describe.skipIf(!chromiumPath || !built)("web app in headless Chromium", () => {
   }
 
   it("the protocol page shows every operator and AVS of the devnet, with caps, limits and the timelock", async () => {
-    // Stake to show: a deposit by the other devnet user, allocated by the keeper.
-    const keeper = keeperOptions();
-    const sim = createSim({ publicClient: keeper.publicClient, rpcUrl: devnet.rpcUrl, deployment: devnet.deployment });
+    // Stake to show: a deposit by the other devnet user, allocated to two operators with the keeper's key
+    // (Vault.allocate, KEEPER), as the keeper's rebalance would.
+    const publicClient = await refreshHoldings();
+    const sim = createSim({ publicClient, rpcUrl: devnet.rpcUrl, deployment: devnet.deployment });
     const user = devnetAccount(DEVNET_KEY_INDEX.users[1]);
     await sim.mintLst("osETH", user, parseEther("8"));
     await sim.deposit(user, "osETH", parseEther("8"));
-    await runKeeperCycle(keeper);
+    const osETH = devnet.deployment.assets.find((a) => a.symbol === "osETH")!.token;
+    for (const op of devnet.deployment.operators.slice(0, 2)) await asKeeper("allocate", [op.delegator, osETH, parseEther("2")]);
     await sim.advance(86_400, 10); // a day of LST yield later the keeper syncs the rate: an APR to break down
     await sim.accrueYield(2n);
-    await runKeeperCycle({ ...keeper, rebalance: false });
+    await refreshHoldings();
+    await asKeeper("sync", []);
     const eta = await scheduleOperatorCap(3_000);
     const page = await open("protocol");
     await page.locator('[data-testid="operator-row"]').first().waitFor();
@@ -206,6 +233,7 @@ describe.skipIf(!chromiumPath || !built)("web app in headless Chromium", () => {
   });
 
   it("a deposit the vault refuses shows the revert by its name, in words", async () => {
+    await refreshHoldings();
     const page = await open("deposit");
     await chooseDevnetUser(page);
     await page.getByText("stake 10 ETH for devnet stETH").click();
@@ -230,6 +258,7 @@ describe.skipIf(!chromiumPath || !built)("web app in headless Chromium", () => {
     // devnet account 9 unlocked (the app never sees it).
     const holder = devnetAccount(DEVNET_KEY_INDEX.users[1]);
     const wallet = holder.address;
+    await refreshHoldings();
     const { publicClient } = createChainClients({ rpcUrl: devnet.rpcUrl, chainId: devnet.deployment.chainId, pollingIntervalMs: 20 });
     await createSim({ publicClient, rpcUrl: devnet.rpcUrl, deployment: devnet.deployment }).mintLst("rETH", holder, parseEther("2"));
     const network = { name: "fork", chainId: devnet.deployment.chainId, rpcUrl: devnet.rpcUrl, devnet: false };

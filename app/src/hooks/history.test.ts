@@ -22,6 +22,13 @@ describe("APR from history", () => {
     // time-weighted TVL: half a year at 100, half a year averaging 200 -> 150 ETH-years
     expect(aprBreakdown(points, { booked: 15n * WAD, rewards: 0n, fee: 0n })!.booked).toBeCloseTo(0.1, 9);
   });
+  it("counts booked losses (LossBooked) against the gains", () => {
+    // 100 ETH for a year: 6 ETH booked at syncs, a 2 ETH slash booked at once, 0.6 ETH fee.
+    const points = [point(0, WAD, 100n * WAD), point(365 * day, WAD, 100n * WAD)];
+    const b = aprBreakdown(points, { booked: 6n * WAD, rewards: 0n, losses: 2n * WAD, fee: (6n * WAD) / 10n })!;
+    expect(b.losses).toBeCloseTo(0.02, 9);
+    expect(b.net).toBeCloseTo(0.034, 9);
+  });
   it("says nothing under an hour of history", () => {
     const points = [point(0, WAD, WAD), point(3_599, WAD + 1n, WAD)];
     expect(realisedApr(points)).toBeUndefined();

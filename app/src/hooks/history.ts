@@ -1,5 +1,5 @@
 // Rate and TVL over time. The blocks come from the vault's events (syncs, deposits, payouts to the
-// queue); the values are the vault's own `rate()` and `totalAssets()` read at each of those blocks.
+// queue, booked losses); the values are the vault's own `rate()` and `totalAssets()` read at each of those blocks.
 import { useQuery } from "@tanstack/react-query";
 import { usePublicClient } from "wagmi";
 import { getAbiItem } from "viem";
@@ -15,12 +15,14 @@ const EVENTS = [
   getAbiItem({ abi: vaultAbi, name: "Deposited" }),
   getAbiItem({ abi: vaultAbi, name: "ReleasedToQueue" }),
   getAbiItem({ abi: vaultAbi, name: "RewardsClaimed" }),
+  getAbiItem({ abi: vaultAbi, name: "LossBooked" }),
 ] as const;
 const YEAR = 365 * 86_400;
 const WAD = 10n ** 18n;
 
 /** Where the window's gains came from, each annualised over the time-weighted TVL (fractions, 0.05 = 5%). */
-export type AprBreakdown = { booked: number; avsRewards: number; lstYieldAndOther: number; fee: number; net: number };
+/** `booked` is the gains booked at syncs; `losses` the falls booked at once (`LossBooked`, slashes); net = booked − losses − fee. */
+export type AprBreakdown = { booked: number; avsRewards: number; lstYieldAndOther: number; losses: number; fee: number; net: number };
 
 export function useRateHistory() {
   const { deployment, fromBlock, devnet } = useAppConfig();
@@ -53,7 +55,9 @@ export function useRateHistory() {
       let booked = 0n;
       let fee = 0n;
       let rewards = 0n;
+      let losses = 0n;
       for (const l of logs) {
+        if (l.eventName === "LossBooked") losses += l.args.oldTotalAssets! - l.args.newTotalAssets!;
         if (l.eventName === "RateSynced") {
           booked += l.args.newTotalAssets! - l.args.oldTotalAssets!;
           fee += (l.args.feeShares! * l.args.newRate!) / WAD;
@@ -64,7 +68,7 @@ export function useRateHistory() {
           rewards += (l.args.amount! * price) / WAD;
         }
       }
-      return { points, syncs, realisedApr: realisedApr(points), breakdown: aprBreakdown(points, { booked, rewards, fee }) };
+      return { points, syncs, realisedApr: realisedApr(points), breakdown: aprBreakdown(points, { booked, rewards, losses, fee }) };
     },
     refetchInterval: devnet ? 8_000 : 60_000,
   });
@@ -80,7 +84,7 @@ export function realisedApr(points: HistoryPoint[]): number | undefined {
 }
 
 /** Annualises the window's ETH amounts over the time-weighted TVL of the points; undefined under an hour. */
-export function aprBreakdown(points: HistoryPoint[], eth: { booked: bigint; rewards: bigint; fee: bigint }): AprBreakdown | undefined {
+export function aprBreakdown(points: HistoryPoint[], eth: { booked: bigint; rewards: bigint; losses?: bigint; fee: bigint }): AprBreakdown | undefined {
   let tvlSeconds = 0;
   for (let i = 1; i < points.length; i++) {
     const a = points[i - 1]!;
@@ -93,5 +97,6 @@ export function aprBreakdown(points: HistoryPoint[], eth: { booked: bigint; rewa
   const booked = apr(eth.booked);
   const avsRewards = apr(eth.rewards);
   const fee = apr(eth.fee);
-  return { booked, avsRewards, lstYieldAndOther: booked - avsRewards, fee, net: booked - fee };
+  const losses = apr(eth.losses ?? 0n);
+  return { booked, avsRewards, lstYieldAndOther: booked - avsRewards, losses, fee, net: booked - losses - fee };
 }

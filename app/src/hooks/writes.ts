@@ -1,61 +1,78 @@
 // Every contract write the app makes, one function each: simulate first (so a revert is named before
-// anything is signed), then send through the connected wallet. Deposits and exits are re-pointed here
-// when the ERC-7575 entries and ERC-7540 redemption land.
+// anything is signed), then send through the connected wallet. Deposits and exits go through the asset's
+// entry (`deployment.assets[].entry`): ERC-7575 deposits, ERC-7540 redemption and the instant lane.
 import type { Config } from "wagmi";
-import { simulateContract, writeContract } from "wagmi/actions";
+import { readContract, simulateContract, writeContract } from "wagmi/actions";
 import { erc20Abi, type Address, type Hash } from "viem";
-import { trETHAbi } from "../../../src/abi/generated/TrETH.js";
-import { vaultAbi } from "../../../src/abi/generated/Vault.js";
-import { withdrawalQueueAbi } from "../../../src/abi/generated/WithdrawalQueue.js";
+import { trellisEntryAbi } from "../../../src/abi/generated/TrellisEntry.js";
 import { devnetStETHAbi } from "../../../src/abi/generated/DevnetStETH.js";
 import type { Deployment } from "../../../src/devnet/deployment.js";
 
 type Ctx = { config: Config; deployment: Deployment; account: Address };
 
-/** Lets the vault pull exactly `amount` of an LST (its own step, before the deposit). */
-export async function approveAsset(c: Ctx, p: { token: Address; amount: bigint }): Promise<Hash> {
-  const { request } = await simulateContract(c.config, { account: c.account, address: p.token, abi: erc20Abi, functionName: "approve", args: [c.deployment.trellis.vault, p.amount] });
+/** Lets the asset's entry pull exactly `amount` of the LST (its own step, before the deposit). */
+export async function approveAsset(c: Ctx, p: { token: Address; entry: Address; amount: bigint }): Promise<Hash> {
+  const { request } = await simulateContract(c.config, { account: c.account, address: p.token, abi: erc20Abi, functionName: "approve", args: [p.entry, p.amount] });
   return writeContract(c.config, request);
 }
 
-/** Deposits `amount` of `asset`; reverts with SlippageExceeded below `minShares` trETH. */
-export async function depositAsset(c: Ctx, p: { asset: Address; amount: bigint; minShares: bigint }): Promise<Hash> {
+/** Deposits `amount` through the asset's entry (`deposit(assets, receiver, minShares)`); SlippageExceeded below `minShares`. */
+export async function depositAsset(c: Ctx, p: { entry: Address; amount: bigint; minShares: bigint }): Promise<Hash> {
   const { request } = await simulateContract(c.config, {
     account: c.account,
-    address: c.deployment.trellis.vault,
-    abi: vaultAbi,
+    address: p.entry,
+    abi: trellisEntryAbi,
     functionName: "deposit",
-    args: [p.asset, p.amount, p.minShares, c.account],
+    args: [p.amount, c.account, p.minShares],
   });
   return writeContract(c.config, request);
 }
 
-/** Lets the withdrawal queue escrow `shares` trETH (its own step, before the request). */
-export async function approveTrEthForExit(c: Ctx, p: { shares: bigint }): Promise<Hash> {
-  const { request } = await simulateContract(c.config, { account: c.account, address: c.deployment.trellis.trETH, abi: trETHAbi, functionName: "approve", args: [c.deployment.trellis.withdrawalQueue, p.shares] });
-  return writeContract(c.config, request);
-}
-
-/** Escrows `shares` trETH for a withdrawal paid in `asset`. */
-export async function requestExit(c: Ctx, p: { shares: bigint; asset: Address }): Promise<Hash> {
+/** Opens a redemption request paid in the entry's asset: escrows `shares` trETH of the caller, who is owner and controller. */
+export async function requestRedeem(c: Ctx, p: { entry: Address; shares: bigint }): Promise<Hash> {
   const { request } = await simulateContract(c.config, {
     account: c.account,
-    address: c.deployment.trellis.withdrawalQueue,
-    abi: withdrawalQueueAbi,
-    functionName: "requestWithdrawal",
-    args: [p.shares, p.asset, c.account],
+    address: p.entry,
+    abi: trellisEntryAbi,
+    functionName: "requestRedeem",
+    args: [p.shares, c.account, c.account],
   });
   return writeContract(c.config, request);
 }
 
-/** Claims a finalized request: pays its LST to the request's owner. */
-export async function claimExit(c: Ctx, p: { requestId: bigint }): Promise<Hash> {
+/** Cancels a pending request: its escrowed trETH comes back exactly. */
+export async function cancelRedeem(c: Ctx, p: { entry: Address; requestId: bigint }): Promise<Hash> {
   const { request } = await simulateContract(c.config, {
     account: c.account,
-    address: c.deployment.trellis.withdrawalQueue,
-    abi: withdrawalQueueAbi,
-    functionName: "claim",
-    args: [p.requestId],
+    address: p.entry,
+    abi: trellisEntryAbi,
+    functionName: "cancelRedeemRequest",
+    args: [p.requestId, c.account],
+  });
+  return writeContract(c.config, request);
+}
+
+/** Claims the caller's whole claimable pool in the entry's asset (`redeem(maxRedeem(me), me, me)`): claims are pooled per controller and asset. */
+export async function claimRedeemed(c: Ctx, p: { entry: Address }): Promise<Hash> {
+  const shares = await readContract(c.config, { address: p.entry, abi: trellisEntryAbi, functionName: "maxRedeem", args: [c.account] });
+  const { request } = await simulateContract(c.config, {
+    account: c.account,
+    address: p.entry,
+    abi: trellisEntryAbi,
+    functionName: "redeem",
+    args: [shares, c.account, c.account],
+  });
+  return writeContract(c.config, request);
+}
+
+/** The instant lane: pays at once for its fee; reverts with InstantSlippage below `minAssets`. */
+export async function instantRedeem(c: Ctx, p: { entry: Address; shares: bigint; minAssets: bigint }): Promise<Hash> {
+  const { request } = await simulateContract(c.config, {
+    account: c.account,
+    address: p.entry,
+    abi: trellisEntryAbi,
+    functionName: "instantRedeem",
+    args: [p.shares, c.account, c.account, p.minAssets],
   });
   return writeContract(c.config, request);
 }

@@ -1,8 +1,9 @@
-// Deposit: asset, amount in token units, the trETH the vault would mint, a minimum, approval as its own step.
+// Deposit through the asset's ERC-7575 entry: asset, amount in token units, the trETH the entry would mint
+// (`previewDeposit`), a minimum, approval of the entry as its own step.
 import { useState } from "react";
 import type { Address } from "viem";
 import { useConfig } from "wagmi";
-import { useAppConfig } from "../context.js";
+import { useAppConfig, useEntryAssets } from "../context.js";
 import { amountInput, formatAmount, parseAmount } from "../format.js";
 import { useBalances, useDepositPreview } from "../hooks/account.js";
 import { useTx } from "../hooks/tx.js";
@@ -14,14 +15,15 @@ const SLIPPAGE_CHOICES = [10, 50, 100] as const;
 export function DepositPage({ account }: { account: Address | undefined }) {
   const { deployment, devnet } = useAppConfig();
   const config = useConfig();
+  const { all } = useEntryAssets();
   const balances = useBalances(account);
   const [symbol, setSymbol] = useState(deployment.assets[0]!.symbol);
   const [text, setText] = useState("");
   const [slippageBps, setSlippageBps] = useState<number>(50);
   const tx = useTx();
-  const asset = deployment.assets.find((a) => a.symbol === symbol)!;
+  const asset = all.find((a) => a.symbol === symbol)!;
   const amount = parseAmount(text);
-  const preview = useDepositPreview(asset.token, amount);
+  const preview = useDepositPreview(asset.entry, amount);
   const held = balances.data?.assets.find((a) => a.symbol === symbol);
   const minShares = preview.data !== undefined ? (preview.data * BigInt(10_000 - slippageBps)) / 10_000n : undefined;
   const needsApproval = !!held && amount !== undefined && held.allowance < amount;
@@ -66,9 +68,9 @@ export function DepositPage({ account }: { account: Address | undefined }) {
         <label>
           Asset
           <select value={symbol} onChange={(e) => setSymbol(e.target.value)} data-testid="deposit-asset">
-            {deployment.assets.map((a) => (
+            {all.map((a) => (
               <option key={a.symbol} value={a.symbol}>
-                {a.symbol}
+                {a.wraps ? `${a.symbol} (held as ${a.wraps})` : a.symbol}
               </option>
             ))}
           </select>
@@ -112,7 +114,7 @@ export function DepositPage({ account }: { account: Address | undefined }) {
             <button
               data-testid="approve"
               disabled={busy || !needsApproval || tooMuch || amount === undefined}
-              onClick={() => amount !== undefined && tx.run(`Approve ${formatAmount(amount, symbol)}`, () => approveAsset(ctx, { token: asset.token, amount }))}
+              onClick={() => amount !== undefined && tx.run(`Approve ${formatAmount(amount, symbol)}`, () => approveAsset(ctx, { token: asset.token, entry: asset.entry, amount }))}
             >
               {needsApproval || amount === undefined ? `1. Approve ${symbol}` : `1. ${symbol} approved`}
             </button>
@@ -125,7 +127,7 @@ export function DepositPage({ account }: { account: Address | undefined }) {
                 amount !== undefined &&
                 minShares !== undefined &&
                 tx.run(`Deposit ${formatAmount(amount, symbol)}`, async () => {
-                  const hash = await depositAsset(ctx, { asset: asset.token, amount, minShares });
+                  const hash = await depositAsset(ctx, { entry: asset.entry, amount, minShares });
                   setText("");
                   return hash;
                 })

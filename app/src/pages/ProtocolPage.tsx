@@ -46,10 +46,11 @@ const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 function AprBreakdownLine() {
   const b = useRateHistory().data?.breakdown;
   if (!b) return <Empty>APR breakdown: needs an hour of history.</Empty>;
+  // Losses (LossBooked: slashes, falls of an LST's price) show only when there were some.
   return (
     <p className="breakdown" data-testid="apr-breakdown">
-      Gains booked over the window, per year of TVL: LST yield and other {pct(b.lstYieldAndOther)} + restaked AVS rewards {pct(b.avsRewards)} − protocol
-      fee {pct(b.fee)} = {pct(b.net)} to holders
+      Gains booked over the window, per year of TVL: LST yield and other {pct(b.lstYieldAndOther)} + restaked AVS rewards {pct(b.avsRewards)}
+      {b.losses > 0 ? ` − losses booked ${pct(b.losses)}` : ""} − protocol fee {pct(b.fee)} = {pct(b.net)} to holders
     </p>
   );
 }
