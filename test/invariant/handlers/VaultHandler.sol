@@ -180,8 +180,9 @@ contract VaultHandler is Test {
     /// @dev Anyone finalizes every open request; those not matured or not payable are skipped.
     function finalize() external tracked("finalize") {
         vault.refresh(type(uint256).max);
+        uint256[] memory ids = _pendingIds();
         vm.prank(keeper);
-        finalized += queue.finalize(_pendingIds());
+        finalized += queue.finalize(ids);
     }
 
     function claim(uint256 actorSeed, uint256 assetSeed, uint256 part) external tracked("claim") {
@@ -300,8 +301,9 @@ contract VaultHandler is Test {
         _completeMatured();
         vm.warp(block.timestamp + queue.exitParams().minRedeemDelay);
         vault.refresh(type(uint256).max);
+        uint256[] memory ids = _pendingIds();
         vm.prank(keeper);
-        queue.finalize(_pendingIds());
+        queue.finalize(ids);
         return _pendingIds();
     }
 
