@@ -36,7 +36,7 @@ interface IStrategyFactory {
 /// deployed by the same script and config format as on mainnet.
 /// @dev Keys from the devnet mnemonic, as on the devnet: 0 deployer (owns the LSTs; on this chain also every
 /// EigenLayer role), 1 keeper, 2 guardian, 3 treasury, 5-7 Safe owners, 10+ operators, 30+ AVSs.
-/// The strategy set follows `wstETHStrategy` in devnet.json: mainnet has no wstETH strategy.
+/// The strategy set is mainnet's: stETH, rETH, osETH; wstETH has no strategy (Trellis unwraps it to stETH).
 contract SetUpRealCore is Script, EigenLayerDevnetDeployer {
     string internal json;
     string internal mnemonic;
@@ -87,7 +87,6 @@ contract SetUpRealCore is Script, EigenLayerDevnetDeployer {
         // Lido's bootstrap stake: a live stETH never has zero supply, so wstETH's stEthPerToken is never 0.
         stETH.mint(deployer, 1 ether);
         _newStrategy("stETH", address(stETH));
-        if (vm.parseJsonBool(json, ".wstETHStrategy")) _newStrategy("wstETH", address(wstETH));
         _newStrategy("rETH", address(rETH));
         _newStrategy("osETH", address(osETH));
         vm.stopBroadcast();
@@ -199,7 +198,8 @@ contract SetUpRealCore is Script, EigenLayerDevnetDeployer {
                 : '","minPrice":"1000000000000000000","maxPrice":"2000000000000000000"';
             s = string.concat(s, head, bounds, ',"depositCap":"', cap, '","minDeposit":"', minDeposit, '"}');
         }
-        s = string.concat(s, "]");
+        // wstETH: a wrapper of stETH (listed after it), no strategy of its own.
+        s = string.concat(s, ',{"symbol":"wstETH","kind":"wstETH","token":"', vm.toString(address(wstETH)), '"}]');
     }
 
     function _limitsJson() internal view returns (string memory) {

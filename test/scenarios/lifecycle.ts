@@ -4,13 +4,14 @@
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { erc20Abi, parseEther, type Abi, type Address } from "viem";
+import { erc20Abi, parseEther, zeroAddress, type Abi, type Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   allocationManagerAbi,
   assetRegistryAbi,
   delegationManagerAbi,
   devnetAVSRegistrarAbi,
+  devnetWstETHAbi,
   rewardsCoordinatorAbi,
   strategyBaseAbi,
   trETHAbi, withdrawalQueueAbi,
@@ -51,7 +52,7 @@ export function lifecycleScenario(backend: ScenarioBackend): void {
     const pub = () => clients.publicClient;
     const read = <T>(address: Address, abi: Abi, functionName: string, args: readonly unknown[] = []) =>
       pub().readContract({ address, abi, functionName, args } as never) as Promise<T>;
-    const measured = () => read<bigint>(d.trellis.vault, vaultAbi as Abi, "measureTotalAssets");
+    const measured = () => read<bigint>(d.trellis.vault, vaultAbi as Abi, "markedAssets");
     const totalAssets = () => read<bigint>(d.trellis.vault, vaultAbi as Abi, "totalAssets");
     const asset = (symbol: string) => d.assets.find((a) => a.symbol === symbol)!;
     const keeper = (extra: Partial<KeeperOptions> = {}): KeeperOptions => ({
@@ -122,13 +123,24 @@ export function lifecycleScenario(backend: ScenarioBackend): void {
         const preview = await read<bigint>(d.trellis.vault, vaultAbi as Abi, "previewDeposit", [a.token, units]);
         const minted = await depositLst(sim, user, a.symbol, units);
         expect(minted, `${a.symbol} minted`).toBeGreaterThanOrEqual((preview * 9_999n) / 10_000n);
-        const price = await read<bigint>(d.trellis.assetRegistry, assetRegistryAbi as Abi, "price", [a.token]);
-        expectedValue += (units * price) / WAD;
+        if (a.strategy === zeroAddress) {
+          // wstETH: unwrapped and held as stETH.
+          const stEth = asset("stETH");
+          const stEthUnits = await read<bigint>(a.token, devnetWstETHAbi as Abi, "getStETHByWstETH", [units]);
+          const price = await read<bigint>(d.trellis.assetRegistry, assetRegistryAbi as Abi, "price", [stEth.token]);
+          expectedValue += (stEthUnits * price) / WAD;
+        } else {
+          const price = await read<bigint>(d.trellis.assetRegistry, assetRegistryAbi as Abi, "price", [a.token]);
+          expectedValue += (units * price) / WAD;
+        }
       }
       const gained = (await totalAssets()) - before;
       // stETH may land 1-2 wei short of the amount sent (share rounding), never more.
-      expect(gained <= expectedValue && expectedValue - gained <= 2n * BigInt(d.assets.length), `${gained} vs ${expectedValue}`).toBe(true);
-      expect(await measured()).toBe(await totalAssets());
+      expect(gained <= expectedValue && expectedValue - gained <= 4n * BigInt(d.assets.length), `${gained} vs ${expectedValue}`).toBe(true);
+      // What a deposit paid beyond its shares' booked worth (rounding only, here) streams: the mark is a few wei up.
+      const m = await measured();
+      const t = await totalAssets();
+      expect(m >= t && m - t <= 4n * BigInt(d.assets.length), `${m} vs ${t}`).toBe(true);
     });
 
     it("the keeper restakes by the strategy engine's plan, within the on-chain limits", async () => {
@@ -142,8 +154,10 @@ export function lifecycleScenario(backend: ScenarioBackend): void {
       const st = await readKeeperState(pub(), { deployment: d });
       const staked = st.delegators.filter((x) => x.positions.some((p) => p.withdrawableShares > 0n));
       expect(staked.length).toBeGreaterThan(1);
-      // Moving assets into EigenLayer changes nothing in their value.
-      expect(await measured()).toBe(await totalAssets());
+      // Moving assets into EigenLayer changes nothing in their value (the books hold at most rounding pending).
+      const m = await measured();
+      const t = await totalAssets();
+      expect(m >= t && m - t <= 10n ** 9n, `${m} vs ${t}`).toBe(true);
     });
 
     it("a slash lowers total assets by exactly the stake EigenLayer took", async () => {
@@ -164,8 +178,7 @@ export function lifecycleScenario(backend: ScenarioBackend): void {
       expect(allocation.currentMagnitude).toBeGreaterThan(0n);
 
       const unitsBefore = await underlyingOf(victim.address, stETH.strategy);
-      const assetsBefore = await totalAssets();
-      expect(await measured()).toBe(assetsBefore);
+      const assetsBefore = await measured();
       const wad = parseEther("0.5");
       await sim.tx(devnetAccount(d.avss[avsI]!.keyIndex!), d.eigenlayer.allocationManager, allocationManagerAbi as Abi, "slashOperator", [
         set.avs,
@@ -179,8 +192,11 @@ export function lifecycleScenario(backend: ScenarioBackend): void {
       const expectedLost = (unitsBefore * slashedMagnitude) / maxMagnitude;
       expect(lost > 0n && (lost > expectedLost ? lost - expectedLost : expectedLost - lost) <= 2n, `${lost} vs ${expectedLost}`).toBe(true);
 
-      // stETH is priced 1:1, so the vault's loss in ETH is exactly the units lost; the keeper books it at once.
+      // The vault sees it once the delegator is refreshed (anyone may); stETH is priced 1:1, so the loss in ETH is
+      // exactly the units lost, and it is booked at once.
+      await sim.tx(alice, d.trellis.vault, vaultAbi as Abi, "refreshDelegator", [victim.address]);
       expect(await measured()).toBe(assetsBefore - lost);
+      expect(await totalAssets()).toBe(assetsBefore - lost);
       await keeperUntilQuiet(keeper({ rewardsDir: undefined }));
       expect(await totalAssets()).toBe(assetsBefore - lost);
     });
@@ -216,7 +232,7 @@ export function lifecycleScenario(backend: ScenarioBackend): void {
       const st = await readKeeperState(pub(), { deployment: d });
       // The asset with the most restaked: the exit needs half of that back from EigenLayer.
       const restaked = (token: Address) => st.delegators.flatMap((x) => x.positions).filter((p) => p.asset === token).reduce((s, p) => s + p.underlying, 0n);
-      const candidates = d.assets.map((a) => ({ a, restaked: restaked(a.token), idle: st.idle.get(a.token) ?? 0n })).sort((x, y) => (y.restaked > x.restaked ? 1 : -1));
+      const candidates = d.assets.filter((a) => a.strategy !== zeroAddress).map((a) => ({ a, restaked: restaked(a.token), idle: st.idle.get(a.token) ?? 0n })).sort((x, y) => (y.restaked > x.restaked ? 1 : -1));
       const { a, restaked: out, idle } = candidates[0]!;
       expect(out).toBeGreaterThan(0n);
       const units = idle + out / 2n;
