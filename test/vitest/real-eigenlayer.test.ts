@@ -2,6 +2,7 @@
 // deployed by EigenLayer's own script, loaded from ../shared/eigenlayer/anvil/ into anvil. Trellis is deployed by
 // script/DeployTrellis.s.sol, the script a mainnet deploy runs, after script/SetUpRealCore.s.sol made the LST
 // strategies through the real StrategyFactory and registered operators and AVSs with registrar contracts.
+import { zeroAddress } from "viem";
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { promisify } from "node:util";
@@ -73,7 +74,7 @@ if (!haveRealCore) {
       const interval = Number(await sim.read<number>(d.eigenlayer.rewardsCoordinator, realRewardsAbi, "CALCULATION_INTERVAL_SECONDS"));
       const now = Number((await createPublicClient({ transport: http(real.core.rpcUrl) }).getBlock()).timestamp);
       const start = Math.floor(now / interval) * interval - interval;
-      const strategies = d.assets.map((a) => a.strategy).sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+      const strategies = d.assets.map((a) => a.strategy).filter((x) => x !== zeroAddress).sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
       await sim.tx(avs, d.eigenlayer.rewardsCoordinator, realRewardsAbi, "createAVSRewardsSubmission", [
         [{ strategiesAndMultipliers: strategies.map((strategy) => ({ strategy, multiplier: 10n ** 18n })), token, amount, startTimestamp: start, duration: interval }],
       ]);
