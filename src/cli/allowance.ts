@@ -42,7 +42,7 @@ export async function ensureAllowance(ctx: CliContext, key: `0x${string}`, p: En
     result = { method: "existing allowance", allowance, message: `approval: the existing allowance of ${p.spenderName} (${ctx.units.amount(allowance, p.symbol, p.decimals)}) covers ${amount}; nothing sent` };
   } else {
     const sent = await userSend(ctx, key, exactApproveCall(p), `approve ${amount} to ${p.spenderName}`);
-    result = { method: "exact approve", hash: sent.hash, allowance: p.amount, message: `approval: exactly ${amount} to ${p.spenderName} (approve; no EIP-2612 permit entry on ${p.spenderName})` };
+    result = { method: "exact approve", hash: sent.hash, allowance: p.amount, message: `approval: exactly ${amount} to ${p.spenderName} (approve; ${p.spenderName} takes no EIP-2612 permit)` };
   }
   if (!ctx.json) process.stderr.write(result.message + "\n");
   return result;

@@ -13,6 +13,7 @@ import { devnetAccount } from "../devnet/accounts.js";
 import type { Deployment } from "../devnet/deployment.js";
 import { createSim } from "../demo/sim.js";
 import { makeContext, type CliContext, type GlobalOptions } from "./context.js";
+import { InputError, parseIntegerArg } from "../chain/validate.js";
 
 type Asset = Deployment["assets"][number];
 type Call = { address: Address; abi: Abi; functionName: string; args: readonly unknown[] };
@@ -190,9 +191,13 @@ export function registerWithdrawCommands(program: Command, globals: () => Global
     .description("cancel a pending request: its escrowed trETH comes back, exactly")
     .argument("<requestId>")
     .action(async (idArg: string) => {
+      const id = parseIntegerArg(idArg, "requestId");
       const { ctx, key, address } = await user(globals());
-      const id = BigInt(idArg);
-      const r = await read<{ asset: Address; shares: bigint }>(ctx, ctx.deployment.trellis.withdrawalQueue, withdrawalQueueAbi as Abi, "getRequest", [id]);
+      const r = await read<{ asset: Address; shares: bigint; requestedAt: number }>(ctx, ctx.deployment.trellis.withdrawalQueue, withdrawalQueueAbi as Abi, "getRequest", [id]);
+      if (Number(r.requestedAt) === 0) {
+        const next = await read<bigint>(ctx, ctx.deployment.trellis.withdrawalQueue, withdrawalQueueAbi as Abi, "nextRequestId", []);
+        throw new InputError(`requestId: no request #${id} (${next > 1n ? `requests so far: #1 to #${next - 1n}` : "no requests yet"})`);
+      }
       const asset = ctx.deployment.assets.find((a) => a.token.toLowerCase() === r.asset.toLowerCase());
       if (!asset) throw new UserTxError(`request #${id} does not exist`);
       const res = await userSend(ctx, key, { address: asset.entry, abi: trellisEntryAbi as Abi, functionName: "cancelRedeemRequest", args: [id, address] });

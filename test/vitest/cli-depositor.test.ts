@@ -55,7 +55,7 @@ describe("trellis CLI for depositors", { timeout: 360_000 }, () => {
       [["deposit", "stETH", "abc"], /amount: "abc" is not a non-negative decimal amount/],
       [["deposit", "stETH", "0"], /amount: must be more than 0/],
       [["deposit", "DOGE", "1"], /unknown asset "DOGE"/],
-      [["withdraw", "status", "1.5"], /requestId: "1.5" is not a non-negative integer/],
+      [["withdraw", "cancel", "1.5"], /requestId: "1.5" is not a non-negative integer/],
       [["withdraw", "claim", "--", "-1"], /requestId: "-1" is not a non-negative integer/],
       [["withdraw", "request", "1", "--asset", "stETH", "--receiver", "0x123"], /--receiver: "0x123" is not an address/],
       [["demo", "--weeks=abc"], /--weeks: "abc" is not a non-negative integer/],
@@ -76,8 +76,8 @@ describe("trellis CLI for depositors", { timeout: 360_000 }, () => {
     }
   });
 
-  it("withdraw status of an unknown request says so and exits 1", async () => {
-    const r = await trellis("withdraw", "status", "999");
+  it("withdraw cancel of an unknown request says so and exits 1", async () => {
+    const r = await trellis("withdraw", "cancel", "999");
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe("error: requestId: no request #999 (no requests yet)");
   });
@@ -103,7 +103,7 @@ describe("trellis CLI for depositors", { timeout: 360_000 }, () => {
   it("approves exactly the deposited amount, says so, and prints every transaction's hash", async () => {
     const r = await trellis("deposit", "stETH", "3.25", "--mint");
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain("approval: exactly 3.25 stETH to the vault (approve; no EIP-2612 permit entry on the vault)");
+    expect(r.stderr).toContain("approval: exactly 3.25 stETH to the stETH entry (approve; the stETH entry takes no EIP-2612 permit)");
     const hashes = [...r.stderr.matchAll(/^tx (0x[0-9a-f]{64}) /gm)].map((m) => m[1] as `0x${string}`);
     expect(hashes).toHaveLength(3); // mint, approve, deposit
     const client = clients();
@@ -140,7 +140,7 @@ describe("trellis CLI for depositors", { timeout: 360_000 }, () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`position of ${user}`);
     expect(r.stdout).toMatch(/ trETH {2}worth [\d.,]+ ETH at [\d.]+ ETH\/trETH/);
-    expect(r.stdout).toMatch(/#1: 1 trETH for stETH, requested .* UTC; pending, 0 request\(s\) ahead; about 1 stETH/);
+    expect(r.stdout).toMatch(/#1: 1 trETH for stETH, requested .* UTC; pending, payable from .* UTC; about 1 stETH/);
     const other = await trellis("--json", "position", devnetAccount(DEVNET_KEY_INDEX.users[1]).address);
     expect(JSON.parse(other.stdout).shares).toBe("0");
     const more = await trellis("withdraw", "request", "1000", "--asset", "stETH");

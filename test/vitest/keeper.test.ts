@@ -159,7 +159,10 @@ describe("keeper on the devnet", () => {
     });
     await sim.advance((await sim.activationDelay()) + 1, 1);
     const idleREth = st.idle.get(sim.token("rETH"))!;
-    requestId = await sim.requestRedeem(alice, idleREth + parseEther("20"), "rETH");
+    // More than idle (so the keeper must queue from EigenLayer), less than all Trellis holds of rETH.
+    const heldREth = await sim.read<bigint>(devnet.deployment.trellis.vault, vaultAbi as Abi, "heldUnits", [sim.token("rETH")]);
+    expect(heldREth).toBeGreaterThan(idleREth);
+    requestId = await sim.requestRedeem(alice, idleREth + (heldREth - idleREth) / 2n, "rETH");
     // From here, block time comes from the block count, not the wall clock (sim.advance sets it explicitly): the
     // booked total streams by the second and the plan depends on it, so runs that mine the same blocks must see
     // the same seconds however slow the machine is.
