@@ -13,7 +13,7 @@ import { devnetAccount } from "../devnet/accounts.js";
 import type { Deployment } from "../devnet/deployment.js";
 import { createSim } from "../demo/sim.js";
 import { makeContext, type CliContext, type GlobalOptions } from "./context.js";
-import { InputError, parseIntegerArg } from "../chain/validate.js";
+import { InputError, parseAddressArg, parseAmountArg, parseIntegerArg, parseWeiArg } from "../chain/validate.js";
 
 type Asset = Deployment["assets"][number];
 type Call = { address: Address; abi: Abi; functionName: string; args: readonly unknown[] };
@@ -85,9 +85,13 @@ const read = <T>(ctx: CliContext, address: Address, abi: Abi, functionName: stri
 
 const when = (unixSeconds: bigint) => new Date(Number(unixSeconds) * 1000).toISOString().replace(".000Z", "Z");
 
+/** A trETH amount (or `all`), checked against what `owner` holds before anything is sent. */
 async function sharesArg(ctx: CliContext, owner: Address, arg: string): Promise<bigint> {
-  if (arg === "all") return read<bigint>(ctx, ctx.deployment.trellis.trETH, trETHAbi as Abi, "balanceOf", [owner]);
-  return parseEther(arg);
+  const balance = await read<bigint>(ctx, ctx.deployment.trellis.trETH, trETHAbi as Abi, "balanceOf", [owner]);
+  if (arg === "all") return balance;
+  const shares = ctx.units.raw ? parseWeiArg(arg, "trETH") : parseAmountArg(arg, 18, "trETH", { symbol: "trETH" });
+  if (shares > balance) throw new InputError(`trETH: ${ctx.units.trEth(shares)} is more than the ${ctx.units.trEth(balance)} ${owner} holds`);
+  return shares;
 }
 
 export type DepositOptions = { receiver?: Address; minShares?: string; mint?: boolean };
@@ -155,6 +159,7 @@ export function registerWithdrawCommands(program: Command, globals: () => Global
     .requiredOption("--asset <asset>", "LST to be paid in")
     .option("--controller <address>", "who may claim or cancel it (default: the sender)")
     .action(async (amount: string, o: { asset: string; controller?: Address }) => {
+      if (o.controller !== undefined) o.controller = parseAddressArg(o.controller, "--controller");
       const { ctx, key, address } = await user(globals());
       const asset = assetOf(ctx.deployment, o.asset);
       const shares = await sharesArg(ctx, address, amount);

@@ -162,7 +162,8 @@ describe("keeper on the devnet", () => {
     // More than idle (so the keeper must queue from EigenLayer), less than all Trellis holds of rETH.
     const heldREth = await sim.read<bigint>(devnet.deployment.trellis.vault, vaultAbi as Abi, "heldUnits", [sim.token("rETH")]);
     expect(heldREth).toBeGreaterThan(idleREth);
-    requestId = await sim.requestRedeem(alice, idleREth + (heldREth - idleREth) / 2n, "rETH");
+    // In trETH: rETH is worth 1.1 ETH and the rate is still 1.
+    requestId = await sim.requestRedeem(alice, ((idleREth + (heldREth - idleREth) / 2n) * 11n) / 10n, "rETH");
     // From here, block time comes from the block count, not the wall clock (sim.advance sets it explicitly): the
     // booked total streams by the second and the plan depends on it, so runs that mine the same blocks must see
     // the same seconds however slow the machine is.
