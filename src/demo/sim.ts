@@ -152,6 +152,8 @@ export function createSim(params: { publicClient: PublicClient<Transport, Chain>
 
     /** The instant lane: quotes, then redeems at once for at least the quote; returns (assets paid, fee in ETH). */
     async instantRedeem(user: HDAccount, shares: bigint, symbol: string): Promise<{ assets: bigint; fee: bigint }> {
+      // The lane pays only within an hour of a full refresh of the holdings: run one first (anyone may).
+      await this.refresh();
       const [assets, fee] = await read<readonly [bigint, bigint]>(entry(symbol), trellisEntryAbi as Abi, "previewInstantRedeem", [shares]);
       const before = await read<bigint>(token(symbol), erc20Abi as Abi, "balanceOf", [user.address]);
       await tx(user, entry(symbol), trellisEntryAbi as Abi, "instantRedeem", [shares, user.address, user.address, assets]);
