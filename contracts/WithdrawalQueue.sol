@@ -22,7 +22,7 @@ contract WithdrawalQueue is IWithdrawalQueue, AccessManagedUpgradeable, UUPSUpgr
     using SafeCast for uint256;
 
     uint256 public constant MAX_REDEEM_DELAY = 60 days;
-    uint256 public constant MAX_INSTANT_FEE_BPS = 2_000;
+    uint256 public constant MAX_INSTANT_FEE_BPS = 3_000;
     /// @dev A payout may fall short of its value by this much (wei of the asset) when idle is short by rounding.
     uint256 public constant MAX_DUST = 1e9;
     /// @dev Anyone but the keeper may finalize a request this long after it matured (if the keeper stalls).

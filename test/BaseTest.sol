@@ -8,6 +8,7 @@ import {OperatorSet} from "../contracts/interfaces/eigenlayer/OperatorSetLib.sol
 import {IRiskRegistry} from "../contracts/interfaces/IRiskRegistry.sol";
 import {IVault, IVaultTypes} from "../contracts/interfaces/IVault.sol";
 import {IAssetRegistry} from "../contracts/interfaces/IAssetRegistry.sol";
+import {IWithdrawalQueue} from "../contracts/interfaces/IWithdrawalQueue.sol";
 import {IPriceAdapter} from "../contracts/interfaces/IPriceAdapter.sol";
 import {IStETH} from "../contracts/interfaces/lst/IStETH.sol";
 import {IWstETH} from "../contracts/interfaces/lst/IWstETH.sol";
@@ -173,6 +174,11 @@ abstract contract BaseTest is Test, EigenLayerDevnetDeployer {
         registry = d.assetRegistry;
         risk = d.riskRegistry;
         queue = d.withdrawalQueue;
+        // The lane's mechanics are tested on a 2%-10% curve. The deploy default is priced against the per-set cap
+        // (closed at this base's 100% cap); Exits.t.sol tests that default on its own.
+        IWithdrawalQueue.ExitParams memory exit = queue.exitParams();
+        (exit.periodLimitBps, exit.minFeeBps, exit.maxFeeBps) = (100, 200, 1_000);
+        queue.setExitParams(exit);
 
         _addAsset(address(stETH), 0, new StEthAdapter(IStETH(address(stETH))), 0.99e18, 1.01e18, true);
         registry.addWrapper(address(wstETH), address(stETH));

@@ -85,7 +85,12 @@ library TrellisDeployer {
                     address(new WithdrawalQueue()),
                     abi.encodeCall(
                         WithdrawalQueue.initialize,
-                        (address(d.manager), IVault(address(d.vault)), _eigenLayerDelay(el), defaultExitParams(_eigenLayerDelay(el)))
+                        (
+                            address(d.manager),
+                            IVault(address(d.vault)),
+                            _eigenLayerDelay(el),
+                            defaultExitParams(_eigenLayerDelay(el), limits.defaultOperatorSetCapBps)
+                        )
                     )
                 )
             )
@@ -112,13 +117,24 @@ library TrellisDeployer {
     }
 
     /// @notice The exits' defaults: requests wait EigenLayer's delay; the instant lane lets 1% of the booked total
-    /// out per day for 2% to 10% (see the README's arithmetic), and closes below an idle reserve of 1%.
-    function defaultExitParams(uint256 minRedeemDelay) internal pure returns (IWithdrawalQueue.ExitParams memory) {
-        return IWithdrawalQueue.ExitParams({
+    /// out per day and closes below an idle reserve of 1%. Its fee starts at the largest loss one slash can cause
+    /// under the risk limits (`setCapBps`: one operator set's exposure cap, slashed in full) and rises by 8 points
+    /// with the day's use, so leaving early to dodge a known slash never pays (README: "Does dodging a known slash
+    /// pay?"). A cap above the fee's hard maximum cannot be priced that way: the lane then starts closed.
+    function defaultExitParams(uint256 minRedeemDelay, uint256 setCapBps)
+        internal
+        pure
+        returns (IWithdrawalQueue.ExitParams memory p)
+    {
+        uint256 hardMax = 3_000; // WithdrawalQueue.MAX_INSTANT_FEE_BPS
+        bool priceable = setCapBps <= hardMax;
+        uint256 minFee = priceable ? setCapBps : hardMax;
+        uint256 maxFee = minFee + 800 < hardMax ? minFee + 800 : hardMax;
+        p = IWithdrawalQueue.ExitParams({
             minRedeemDelay: uint32(minRedeemDelay),
-            periodLimitBps: 100,
-            minFeeBps: 200,
-            maxFeeBps: 1_000,
+            periodLimitBps: priceable ? 100 : 0,
+            minFeeBps: uint16(minFee),
+            maxFeeBps: uint16(maxFee),
             lowWatermarkBps: 100,
             period: 1 days
         });

@@ -359,6 +359,44 @@ contract ExitsTest is ExitBase {
         assertGt(entries[OS].instantRedeem(bobShares, bob, bob, 0), 0);
     }
 
+    /// @dev The deploy default prices the lane against the largest loss one slash can cause under the risk limits
+    /// (one operator set's exposure cap, slashed in full): the fee starts at that cap, so leaving early to dodge such
+    /// a slash pays less than staying through it. (With the former 2%-10% default this fails for any cap above 2%.)
+    function testFuzz_instant_defaultFee_dodgingTheLargestSlashDoesNotPay(uint256 capBps, uint256 size) public {
+        capBps = bound(capBps, 100, 3_000);
+        queue.setExitParams(TrellisDeployer.defaultExitParams(queue.exitParams().minRedeemDelay, capBps));
+        uint256 limit = _instantSetup();
+        uint256 shares = vault.convertToShares(bound(size, 0.01 ether, limit));
+        IAssetRegistry.AssetConfig memory config = registry.getAssetConfig(address(rETH));
+        config.minPrice = 0.1e18; // room to model the slash as a fall of Alice's restaked rETH
+        registry.setAssetConfig(address(rETH), config);
+        uint256 snapshot = vm.snapshotState();
+
+        // Dodge: leave now through the lane, paid in rETH at today's price.
+        vm.prank(alice);
+        uint256 paid = entries[RE].instantRedeem(shares, alice, alice, 0);
+        uint256 dodged = paid * rETH.getExchangeRate() / 1e18;
+
+        // Stay: the slash lands, `capBps` of the booked total (all 1,000 rETH are Alice's; 1.1 ETH each).
+        vm.revertToState(snapshot);
+        uint256 loss = vault.totalAssets() * capBps / 10_000;
+        rETH.setExchangeRate(1.1e18 - loss * 1e18 / 1_000 ether);
+        vault.bookLoss();
+        uint256 stayed = vault.convertToAssets(shares);
+        assertLe(dodged, stayed, "dodging the largest slash the limits allow paid");
+    }
+
+    /// @dev A per-set cap above the fee's hard maximum cannot be priced: the default lane starts closed.
+    function test_instant_defaultLane_closedWhenTheSetCapIsBeyondTheFeesReach() public {
+        IWithdrawalQueue.ExitParams memory p = TrellisDeployer.defaultExitParams(1 days, 5_000);
+        assertEq(p.periodLimitBps, 0);
+        queue.setExitParams(p);
+        _instantSetup();
+        vm.prank(alice);
+        vm.expectPartialRevert(IWithdrawalQueue.InstantLimitExceeded.selector);
+        entries[RE].instantRedeem(1 ether, alice, alice, 0);
+    }
+
     /// @dev `minAssets` bounds the payout.
     function test_instant_slippageBound() public {
         _instantSetup();

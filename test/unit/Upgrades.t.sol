@@ -41,7 +41,7 @@ contract UpgradesTest is BaseTest {
         vm.expectRevert(Initializable.InvalidInitialization.selector);
         registry.initialize(attacker);
         vm.expectRevert(Initializable.InvalidInitialization.selector);
-        queue.initialize(attacker, IVault(address(vault)), 0, TrellisDeployer.defaultExitParams(0));
+        queue.initialize(attacker, IVault(address(vault)), 0, TrellisDeployer.defaultExitParams(0, 1_000));
         vm.expectRevert(Initializable.InvalidInitialization.selector);
         OperatorDelegator(delegators[0]).initialize(attacker, attacker);
     }
@@ -60,7 +60,7 @@ contract UpgradesTest is BaseTest {
         riskImpl.initialize(attacker, IVault(attacker), IAllocationManager(attacker), IRiskRegistry.Limits(0, 0, 0, 0, 0));
         WithdrawalQueue queueImpl = new WithdrawalQueue();
         vm.expectRevert(Initializable.InvalidInitialization.selector);
-        queueImpl.initialize(attacker, IVault(address(vault)), 0, TrellisDeployer.defaultExitParams(0));
+        queueImpl.initialize(attacker, IVault(address(vault)), 0, TrellisDeployer.defaultExitParams(0, 1_000));
         OperatorDelegator delegatorImpl = new OperatorDelegator(
             IStrategyManager(attacker), IDelegationManager(attacker), IRewardsCoordinator(attacker)
         );
