@@ -5,9 +5,10 @@
 // Run: npx tsx bench/exits.bench.ts  (one JSON line per figure on stdout; progress on stderr)
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createWalletClient, erc20Abi, http, parseEther, type Abi, type Address } from "viem";
+import { createWalletClient, erc20Abi, http, maxUint256, parseEther, type Abi, type Address } from "viem";
 import type { HDAccount } from "viem/accounts";
-import { trellisEntryAbi, withdrawalQueueAbi } from "../src/abi/generated/index.js";
+import { trellisEntryAbi, vaultAbi, withdrawalQueueAbi } from "../src/abi/generated/index.js";
+import { devnetAccount, DEVNET_KEY_INDEX } from "../src/devnet/accounts.js";
 import { createChainClients } from "../src/chain/clients.js";
 import { decodeRevert } from "../src/chain/errors.js";
 import { projectRoot, startAnvil, type Anvil } from "../src/devnet/anvil.js";
@@ -90,8 +91,16 @@ async function exitsGas(net: Devnet): Promise<void> {
   const many = await open(11);
   const delay = (await sim.read<{ minRedeemDelay: number }>(d.trellis.withdrawalQueue, withdrawalQueueAbi as Abi, "exitParams")).minRedeemDelay;
   await sim.advance(delay + 1, 1);
-  const finalizeOne = await gas(bob, d.trellis.withdrawalQueue, withdrawalQueueAbi as Abi, "finalize", [one]);
-  const finalizeMany = await gas(bob, d.trellis.withdrawalQueue, withdrawalQueueAbi as Abi, "finalize", [many]);
+  // A matured request is paid once a full refresh round started after its maturity (anyone may refresh), by the
+  // keeper at once (others only after the grace period).
+  await sim.tx(bob, d.trellis.vault, vaultAbi as Abi, "refresh", [maxUint256]);
+  const keeper = devnetAccount(DEVNET_KEY_INDEX.keeper);
+  const finalizeOne = await gas(keeper, d.trellis.withdrawalQueue, withdrawalQueueAbi as Abi, "finalize", [one]);
+  const finalizeMany = await gas(keeper, d.trellis.withdrawalQueue, withdrawalQueueAbi as Abi, "finalize", [many]);
+  for (const id of [...one, ...many]) {
+    const r = await sim.read<{ status: number }>(d.trellis.withdrawalQueue, withdrawalQueueAbi as Abi, "getRequest", [id]);
+    if (r.status !== 2) throw new Error(`request ${id} was not finalized (status ${r.status}): the finalize figures would be wrong`);
+  }
   emit("gas.finalize.one", Number(finalizeOne));
   emit("gas.finalize.perRequest", Math.round(Number(finalizeMany - finalizeOne) / (many.length - 1)));
 

@@ -16,6 +16,16 @@ contract AssetRegistry is IAssetRegistry, AccessManagedUpgradeable, UUPSUpgradea
         mapping(address asset => AssetConfig) configs;
         mapping(address wrapper => address underlying) underlyingOf;
         mapping(address asset => MarketGuard) marketGuards;
+        /// @dev What every deposit reads, two slots per held asset in the order added (a copy of the configs').
+        PriceRow[] rows;
+    }
+
+    struct PriceRow {
+        address asset;
+        uint88 minPrice;
+        bool rebasing;
+        IPriceAdapter adapter;
+        uint96 maxPrice;
     }
 
     // keccak256(abi.encode(uint256(keccak256("trellis.AssetRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -37,6 +47,7 @@ contract AssetRegistry is IAssetRegistry, AccessManagedUpgradeable, UUPSUpgradea
         _validate(asset, config);
         $.configs[asset] = config;
         $.assets.push(asset);
+        $.rows.push(_row(asset, config));
         emit AssetAdded(asset, config.strategy, address(config.adapter));
         emit AssetConfigUpdated(asset, config);
     }
@@ -50,6 +61,10 @@ contract AssetRegistry is IAssetRegistry, AccessManagedUpgradeable, UUPSUpgradea
         if (config.strategy != strategy) revert InvalidAssetConfig(asset);
         _validate(asset, config);
         $.configs[asset] = config;
+        uint256 n = $.assets.length;
+        for (uint256 i; i < n; ++i) {
+            if ($.assets[i] == asset) $.rows[i] = _row(asset, config);
+        }
         emit AssetConfigUpdated(asset, config);
     }
 
@@ -70,14 +85,26 @@ contract AssetRegistry is IAssetRegistry, AccessManagedUpgradeable, UUPSUpgradea
     }
 
     /// @inheritdoc IAssetRegistry
-    function depositTerms(address asset)
+    function depositQuote(address asset)
         external
         view
-        returns (uint256 p, uint256 depositCap, uint256 minDeposit, bool rebasing)
+        returns (
+            address[] memory assets,
+            uint256[] memory prices,
+            bool[] memory rebasing,
+            uint256 depositPrice_,
+            uint256 depositCap,
+            uint256 minDeposit
+        )
     {
+        (assets, prices, rebasing) = _markPrices();
+        uint256 n = assets.length;
+        uint256 i;
+        while (i < n && assets[i] != asset) ++i;
+        if (i == n) revert AssetNotSupported(asset);
+        depositPrice_ = _guarded(asset, prices[i]);
         AssetConfig storage config = _s().configs[asset];
-        p = _depositPrice(asset, config);
-        return (p, config.depositCap, config.minDeposit, config.rebasing);
+        return (assets, prices, rebasing, depositPrice_, config.depositCap, config.minDeposit);
     }
 
     /// @inheritdoc IAssetRegistry
@@ -87,15 +114,7 @@ contract AssetRegistry is IAssetRegistry, AccessManagedUpgradeable, UUPSUpgradea
 
     /// @inheritdoc IAssetRegistry
     function markPrices() external view returns (address[] memory assets, uint256[] memory prices, bool[] memory rebasing) {
-        AssetRegistryStorage storage $ = _s();
-        assets = $.assets;
-        prices = new uint256[](assets.length);
-        rebasing = new bool[](assets.length);
-        for (uint256 i; i < assets.length; ++i) {
-            AssetConfig storage config = $.configs[assets[i]];
-            prices[i] = _boundedPrice(assets[i], config);
-            rebasing[i] = config.rebasing;
-        }
+        return _markPrices();
     }
 
     /// @inheritdoc IAssetRegistry
@@ -135,8 +154,12 @@ contract AssetRegistry is IAssetRegistry, AccessManagedUpgradeable, UUPSUpgradea
 
     /// @dev The protocol price, lowered to the market's when a guard's feed is below it; refused when stale or
     /// too far apart (a depeg: the protocol rate no longer says what the token is worth).
-    function _depositPrice(address asset, AssetConfig storage config) private view returns (uint256 p) {
-        p = _boundedPrice(asset, config);
+    function _depositPrice(address asset, AssetConfig storage config) private view returns (uint256) {
+        return _guarded(asset, _boundedPrice(asset, config));
+    }
+
+    /// @dev `p` (the bounded protocol price) through `asset`'s market guard, if it has one.
+    function _guarded(address asset, uint256 p) private view returns (uint256) {
         MarketGuard storage guard = _s().marketGuards[asset];
         address feed = guard.feed;
         if (feed == address(0)) return p;
@@ -147,7 +170,32 @@ contract AssetRegistry is IAssetRegistry, AccessManagedUpgradeable, UUPSUpgradea
         uint256 market = uint256(answer);
         uint256 gap = market > p ? market - p : p - market;
         if (gap * BPS > p * guard.maxDivergenceBps) revert MarketPriceDiverged(asset, p, market, guard.maxDivergenceBps);
-        if (market < p) p = market;
+        return market < p ? market : p;
+    }
+
+    /// @dev Every held asset's bounded price from the packed rows: two slots and one adapter call per asset.
+    function _markPrices() private view returns (address[] memory assets, uint256[] memory prices, bool[] memory rebasing) {
+        PriceRow[] storage rows = _s().rows;
+        uint256 n = rows.length;
+        assets = new address[](n);
+        prices = new uint256[](n);
+        rebasing = new bool[](n);
+        for (uint256 i; i < n; ++i) {
+            PriceRow memory row = rows[i];
+            uint256 p = row.adapter.price();
+            if (p < row.minPrice || p > row.maxPrice) revert PriceOutOfBounds(row.asset, p, row.minPrice, row.maxPrice);
+            (assets[i], prices[i], rebasing[i]) = (row.asset, p, row.rebasing);
+        }
+    }
+
+    function _row(address asset, AssetConfig calldata config) private pure returns (PriceRow memory) {
+        return PriceRow({
+            asset: asset,
+            minPrice: uint88(config.minPrice),
+            rebasing: config.rebasing,
+            adapter: config.adapter,
+            maxPrice: uint96(config.maxPrice)
+        });
     }
 
     /// @dev Reads only the adapter and bounds slots (the hot path of every deposit).
@@ -160,7 +208,10 @@ contract AssetRegistry is IAssetRegistry, AccessManagedUpgradeable, UUPSUpgradea
 
     function _validate(address asset, AssetConfig calldata config) private view {
         if (config.strategy == address(0) || address(config.adapter) == address(0)) revert ZeroAddress();
-        if (config.adapter.asset() != asset || config.minPrice == 0 || config.minPrice > config.maxPrice) {
+        if (
+            config.adapter.asset() != asset || config.minPrice == 0 || config.minPrice > config.maxPrice
+                || config.maxPrice > type(uint88).max
+        ) {
             revert InvalidAssetConfig(asset);
         }
     }

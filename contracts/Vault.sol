@@ -411,10 +411,7 @@ contract Vault is IVaultCore, VaultCore, AccessManagedUpgradeable, UUPSUpgradeab
         if (amount == 0) revert ZeroAmount();
         if (receiver == address(0)) revert ZeroAddress();
         _requireFreshMeasurement();
-        // The mark before the tokens arrive: the deposit pays for every gain already held.
-        uint256 mark = _mark();
-        _settle(mark);
-        uint256 value = _receive(asset, payer, amount, viaEntry);
+        (uint256 mark, uint256 value) = _take(asset, payer, amount, viaEntry);
         (uint256 booked, uint256 pending) = _booksNow();
         uint256 supply = $.trETH.totalSupply();
         shares = value.toSharesDown(_depositBasis(mark, booked), supply);
@@ -430,10 +427,15 @@ contract Vault is IVaultCore, VaultCore, AccessManagedUpgradeable, UUPSUpgradeab
     }
 
     /// @dev Pulls the deposit, checks its minimum and the asset's cap, and returns its value at the deposit price.
-    function _receive(address asset, address payer, uint256 amount, bool viaEntry) internal returns (uint256 value) {
-        (address wrapper, address held) = _heldAsset(asset);
-        DepositTerms memory t;
-        (t.price, t.cap, t.minDeposit, t.rebasing) = _s().assetRegistry.depositTerms(held);
+    function _receive(
+        address asset,
+        address wrapper,
+        address held,
+        address payer,
+        uint256 amount,
+        bool viaEntry,
+        DepositTerms memory t
+    ) internal returns (uint256 value) {
         uint256 heldAmount = wrapper == address(0) ? amount : IWstETH(wrapper).getStETHByWstETH(amount);
         if (heldAmount < t.minDeposit) revert DepositBelowMinimum(asset, t.minDeposit, heldAmount);
         uint256 received = _pull(asset, wrapper, held, payer, amount, t.rebasing, viaEntry);
@@ -479,6 +481,31 @@ contract Vault is IVaultCore, VaultCore, AccessManagedUpgradeable, UUPSUpgradeab
     /// newcomer; a larger gap (a donation into a strategy) is not charged to him.
     function _depositBasis(uint256 mark, uint256 booked) internal view returns (uint256) {
         return Math.min(mark, booked + Math.mulDiv(booked, _s().rateParams.maxDepositPremiumBps, BPS));
+    }
+
+    /// @dev Marks the books before the tokens arrive (the deposit pays for every gain already held; a loss is
+    /// booked first), then takes the deposit. The mark and the deposit's terms come from one registry call.
+    function _take(address asset, address payer, uint256 amount, bool viaEntry) internal returns (uint256 mark, uint256 value) {
+        (address wrapper, address held) = _heldAsset(asset);
+        DepositTerms memory t;
+        (mark, t) = _depositQuote(held);
+        _settle(mark);
+        value = _receive(asset, wrapper, held, payer, amount, viaEntry, t);
+    }
+
+    function _depositQuote(address held) internal view returns (uint256 mark, DepositTerms memory t) {
+        (address[] memory assets, uint256[] memory prices, bool[] memory rebasing, uint256 price, uint256 cap, uint256 min) =
+            _s().assetRegistry.depositQuote(held);
+        mark = _markAt(assets, prices, rebasing);
+        t = DepositTerms({price: price, cap: cap, minDeposit: min, rebasing: _isRebasing(assets, rebasing, held)});
+    }
+
+    /// @dev The kind of `held` from a mark's arrays (the registry's quote found it there).
+    function _isRebasing(address[] memory assets, bool[] memory rebasing, address held) internal pure returns (bool) {
+        for (uint256 i; i < assets.length; ++i) {
+            if (assets[i] == held) return rebasing[i];
+        }
+        return false;
     }
 
     /// @dev (wrapper or zero, the asset actually held).

@@ -117,9 +117,18 @@ abstract contract VaultCore is IVaultTypes {
     }
 
     /// @dev Every held unit at current prices: O(assets). Reverts while any price is out of bounds.
-    function _mark() internal view returns (uint256 total) {
+    function _mark() internal view returns (uint256) {
+        (address[] memory assets, uint256[] memory prices, bool[] memory rebasing) = _s().assetRegistry.markPrices();
+        return _markAt(assets, prices, rebasing);
+    }
+
+    /// @dev The held units of `assets` at `prices`.
+    function _markAt(address[] memory assets, uint256[] memory prices, bool[] memory rebasing)
+        internal
+        view
+        returns (uint256 total)
+    {
         VaultStorage storage $ = _s();
-        (address[] memory assets, uint256[] memory prices, bool[] memory rebasing) = $.assetRegistry.markPrices();
         for (uint256 i; i < assets.length; ++i) {
             AssetBalance memory balance = $.balances[assets[i]];
             uint256 units = balance.idle + balance.restaked;

@@ -60,13 +60,21 @@ interface IAssetRegistry {
     /// @notice Every supported asset, in the order added.
     function getAssets() external view returns (address[] memory);
 
-    /// @notice What a deposit of `asset` needs, in one call: its deposit price (see `depositPrice`), cap,
-    /// minimum and kind.
-    /// @dev Reverts with `AssetNotSupported`, `PriceOutOfBounds`, `MarketPriceStale` or `MarketPriceDiverged`.
-    function depositTerms(address asset)
+    /// @notice Everything a deposit of `asset` needs, in one call: every held asset with its bounded price and kind
+    /// (the vault's mark, as `markPrices`), and `asset`'s deposit price (see `depositPrice`), cap and minimum.
+    /// @dev Reverts with `AssetNotSupported`, `PriceOutOfBounds` (any held asset), `MarketPriceStale` or
+    /// `MarketPriceDiverged`.
+    function depositQuote(address asset)
         external
         view
-        returns (uint256 price, uint256 depositCap, uint256 minDeposit, bool rebasing);
+        returns (
+            address[] memory assets,
+            uint256[] memory prices,
+            bool[] memory rebasing,
+            uint256 depositPrice,
+            uint256 depositCap,
+            uint256 minDeposit
+        );
 
     /// @notice ETH per 1e18 units of `asset`, checked against its bounds.
     /// @dev Reverts with `PriceOutOfBounds` outside [minPrice, maxPrice].

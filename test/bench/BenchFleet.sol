@@ -52,6 +52,16 @@ contract BenchFleet {
         am_.createOperatorSets(address(this), sets);
     }
 
+    /// @dev The AVS's registrar callbacks (EigenLayer calls the AVS itself when it set no registrar): every bench
+    /// operator is welcome.
+    function registerOperator(address, address, uint32[] calldata, bytes calldata) external {}
+
+    function deregisterOperator(address, address, uint32[] calldata) external {}
+
+    function supportsAVS(address avs) external view returns (bool) {
+        return avs == address(this);
+    }
+
     /// @dev Adds `operators` operators, each with a delegator holding `amount` of every asset.
     function grow(uint256 operators, uint256 amount) external {
         IRiskRegistry risk = IRiskRegistry(vault.riskRegistry());
