@@ -139,9 +139,7 @@ contract WithdrawalQueue is IWithdrawalQueue, AccessManagedUpgradeable, UUPSUpgr
         nonReentrant
         returns (uint256 assets)
     {
-        _requireController(asset, caller, controller);
-        if (shares == 0) revert ZeroAmount();
-        Pool storage pool = _s().claimable[asset][controller];
+        Pool storage pool = _claimPool(asset, caller, controller, shares);
         if (shares > pool.shares) revert ExceedsClaimable(controller, pool.shares, shares);
         // Pro rata, rounded down: what is left in the pool always covers the shares left in it.
         uint256 payout = shares == pool.shares ? pool.payout : Math.mulDiv(pool.payout, shares, pool.shares);
@@ -156,15 +154,24 @@ contract WithdrawalQueue is IWithdrawalQueue, AccessManagedUpgradeable, UUPSUpgr
         nonReentrant
         returns (uint256 shares)
     {
-        _requireController(asset, caller, controller);
-        if (assets == 0) revert ZeroAmount();
-        Pool storage pool = _s().claimable[asset][controller];
+        Pool storage pool = _claimPool(asset, caller, controller, assets);
         uint256 payout = _isRebasing(asset) ? IStETH(asset).getSharesByPooledEth(assets) + 1 : assets;
         if (payout > pool.payout) revert ExceedsClaimable(controller, _toAssets(asset, pool.payout), assets);
         // Shares taken rounded up, so the pool is never drained faster than its shares.
         shares = Math.min(Math.mulDiv(pool.shares, payout, pool.payout, Math.Rounding.Ceil), pool.shares);
         uint256 paid = _payOut(asset, pool, shares, payout, receiver);
         emit RedeemClaimed(controller, asset, receiver, shares, paid);
+    }
+
+    /// @dev `controller`'s pool of claimable `asset`, once `caller` may claim from it a non-zero `amount`.
+    function _claimPool(address asset, address caller, address controller, uint256 amount)
+        internal
+        view
+        returns (Pool storage)
+    {
+        _requireController(asset, caller, controller);
+        if (amount == 0) revert ZeroAmount();
+        return _s().claimable[asset][controller];
     }
 
     /// @inheritdoc IWithdrawalQueue
