@@ -97,7 +97,7 @@ contract AssetRegistry is IAssetRegistry, AccessManagedUpgradeable, UUPSUpgradea
             uint256 minDeposit
         )
     {
-        (assets, prices, rebasing) = _markPrices();
+        (assets, prices, rebasing) = _rowPrices();
         uint256 n = assets.length;
         uint256 i;
         while (i < n && assets[i] != asset) ++i;
@@ -114,7 +114,17 @@ contract AssetRegistry is IAssetRegistry, AccessManagedUpgradeable, UUPSUpgradea
 
     /// @inheritdoc IAssetRegistry
     function markPrices() external view returns (address[] memory assets, uint256[] memory prices, bool[] memory rebasing) {
-        return _markPrices();
+        // From the full configs, not the deposit rows: the keeper's paths (allocate's buffer check) have read
+        // those configs already in the same transaction and find them warm.
+        AssetRegistryStorage storage $ = _s();
+        assets = $.assets;
+        prices = new uint256[](assets.length);
+        rebasing = new bool[](assets.length);
+        for (uint256 i; i < assets.length; ++i) {
+            AssetConfig storage config = $.configs[assets[i]];
+            prices[i] = _boundedPrice(assets[i], config);
+            rebasing[i] = config.rebasing;
+        }
     }
 
     /// @inheritdoc IAssetRegistry
@@ -173,8 +183,9 @@ contract AssetRegistry is IAssetRegistry, AccessManagedUpgradeable, UUPSUpgradea
         return market < p ? market : p;
     }
 
-    /// @dev Every held asset's bounded price from the packed rows: two slots and one adapter call per asset.
-    function _markPrices() private view returns (address[] memory assets, uint256[] memory prices, bool[] memory rebasing) {
+    /// @dev Every held asset's bounded price from the packed rows (a deposit's mark): two slots and one adapter call
+    /// per asset.
+    function _rowPrices() private view returns (address[] memory assets, uint256[] memory prices, bool[] memory rebasing) {
         PriceRow[] storage rows = _s().rows;
         uint256 n = rows.length;
         assets = new address[](n);
