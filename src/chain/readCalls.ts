@@ -1,7 +1,7 @@
 // Many contract reads at one block, as one batch: through Multicall3 when the chain has it (one eth_call per
 // chunk), else as parallel eth_calls (an http transport with `batch: true` sends them as one JSON-RPC batch).
 // A revert is an answer, returned in place (`ok: false`); an RPC failure throws.
-import { BaseError, ContractFunctionZeroDataError, getAddress, type Abi, type Address, type Chain, type Client, type Transport } from "viem";
+import { BaseError, ContractFunctionZeroDataError, type Abi, type Address, type Chain, type Client, type Transport } from "viem";
 import { getCode, multicall, readContract } from "viem/actions";
 import { decodeRevert, type DecodedRevert } from "./errors.js";
 import { withRetry, type RetryOptions } from "./retry.js";
@@ -82,6 +82,3 @@ export function valueOf<T>(r: ReadResult | undefined): T {
 
 /** The value of a read that may fail, or `fallback`. */
 export const valueOr = <T>(r: ReadResult | undefined, fallback: T): T => (r?.ok ? (r.value as T) : fallback);
-
-/** An address as viem returns it from a read, checksummed. */
-export const addressOf = (r: ReadResult | undefined): Address => getAddress(valueOf<Address>(r));
