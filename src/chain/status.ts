@@ -1,11 +1,9 @@
 // Protocol status for people: TVL, rate, stake per operator, exposure per AVS and operator set against caps,
 // and the withdrawal queue. Built on the keeper's chain read and the engine's Snapshot.
 import type { Address } from "viem";
-import { trETHAbi } from "../abi/generated/index.js";
 import { formatAmount, formatDate, formatEth, formatRate, shortAddress } from "./format.js";
 import type { Deployment } from "../devnet/deployment.js";
-import { readKeeperState, type Client, type KeeperState } from "../keeper/readState.js";
-import { snapshot as readSnapshot } from "../strategy/snapshot.js";
+import { chainSnapshotOf, readChain, type Client, type KeeperState } from "../keeper/readState.js";
 import type { Snapshot } from "../strategy/types.js";
 
 const WAD = 10n ** 18n;
@@ -52,9 +50,11 @@ export function exposures(snapshot: Snapshot): { perSet: Map<string, bigint>; to
   return { perSet, total };
 }
 
+/** The status from one chain read: `state`'s own (no read), or a new one at its block or the latest. */
 export async function readStatus(client: Client, deployment: Deployment, state?: KeeperState): Promise<Status> {
-  const st = state ?? (await readKeeperState(client, { deployment }));
-  const snapshot = await readSnapshot(client, { deployment, blockNumber: st.blockNumber });
+  const chain = (state && chainSnapshotOf(state)) ?? (await readChain(client, { deployment, blockNumber: state?.blockNumber }));
+  const st = chain.keeper;
+  const snapshot = chain.engine();
   const tvl = st.totalAssets;
   const capOf = (bps: number) => (tvl * BigInt(bps)) / 10_000n;
   const { perSet, total } = exposures(snapshot);
@@ -85,7 +85,7 @@ export async function readStatus(client: Client, deployment: Deployment, state?:
     const queued = d.stake.reduce((s, x) => s + x.queued, 0n);
     return { operator: d.operator, delegator: d.address, active, queued, share: tvl ? Number(((active + queued) * 10_000n) / tvl) / 10_000 : 0 };
   });
-  const trEthSupply = (await client.readContract({ address: deployment.trellis.trETH, abi: trETHAbi, functionName: "totalSupply", blockNumber: st.blockNumber })) as bigint;
+  const trEthSupply = chain.trEthSupply;
   return {
     blockNumber: st.blockNumber,
     timestamp: st.timestamp,

@@ -1,10 +1,8 @@
 // Updates the keeper's metrics (metrics.ts) from what a cycle did and from one read of the chain.
-import { withdrawalQueueAbi } from "../abi/generated/index.js";
 import type { Status } from "../chain/status.js";
-import type { Deployment } from "../devnet/deployment.js";
-import type { ActionRecord } from "./keeper.js";
+import type { ActionRecord } from "./executor.js";
 import type { KeeperMetrics } from "./metrics.js";
-import type { Client, KeeperState } from "./readState.js";
+import type { KeeperState } from "./readState.js";
 
 const eth = (wei: bigint) => Number(wei) / 1e18;
 
@@ -14,11 +12,8 @@ export function recordAction(m: KeeperMetrics, a: ActionRecord): void {
   if (a.status === "rejected" || a.status === "reverted") m.errors.inc({ kind: a.kind });
 }
 
-/** Sets the state gauges from one status read (and the queue head's age from its request). */
-export async function recordState(
-  m: KeeperMetrics,
-  p: { client: Client; deployment: Deployment; state: KeeperState; status: Status; avsNames?: Map<string, string> | undefined },
-): Promise<void> {
+/** Sets the state gauges from one chain snapshot (the keeper's state and the status built on it). */
+export function recordState(m: KeeperMetrics, p: { state: KeeperState; status: Status; avsNames?: Map<string, string> | undefined }): void {
   const { state, status } = p;
   m.rate.set(eth(status.rate));
   m.tvl.set(eth(status.totalAssets));
@@ -28,13 +23,9 @@ export async function recordState(
   for (const i of status.idle) m.idle.set({ asset: i.symbol }, eth(i.units));
   m.queuePending.set(status.queue.pending);
   m.queuePendingValue.set(eth(status.queue.pendingValue));
+  // Pending requests are oldest first (ids ascending).
   const head = state.queue.pending[0];
-  let age = 0;
-  if (head) {
-    const req = (await p.client.readContract({ address: p.deployment.trellis.withdrawalQueue, abi: withdrawalQueueAbi, functionName: "getRequest", args: [head.id], blockNumber: state.blockNumber })) as { requestedAt: number };
-    age = Number(state.timestamp) - Number(req.requestedAt);
-  }
-  m.queueOldestAge.set(age);
+  m.queueOldestAge.set(head ? Number(state.timestamp - head.requestedAt) : 0);
   m.inFlight.set(status.queuedWithdrawals);
   const name = (avs: string) => p.avsNames?.get(avs.toLowerCase()) ?? "";
   for (const a of status.avs) {

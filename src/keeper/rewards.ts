@@ -4,10 +4,11 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Address, Hex } from "viem";
 import { rewardsCoordinatorAbi } from "../abi/generated/index.js";
+import { readCalls, valueOf } from "../chain/readCalls.js";
 import { withRetry, type RetryOptions } from "../chain/retry.js";
 import { buildRewardsMerkleTree, getRewardsMerkleClaim, type RewardsMerkleClaim, type RewardsMerkleTree } from "../devnet/rewards.js";
 import { readRewardsDistributionFile } from "../devnet/rewardsFile.js";
-import type { Client, KeeperState } from "./readState.js";
+import { chainSnapshotOf, type Client, type KeeperState } from "./readState.js";
 
 export type RewardClaim = { delegator: Address; rootIndex: number; root: Hex; file: string; claim: RewardsMerkleClaim; tokens: { token: Address; amount: bigint }[] };
 
@@ -60,11 +61,18 @@ export async function findRewardClaims(client: Client, params: FindRewardClaimsP
     if (!match) continue;
     const claims: RewardClaim[] = [];
     const delegators = new Set(state.delegators.map((d) => d.address.toLowerCase()));
-    for (const earner of match.tree.earners) {
-      if (!delegators.has(earner.earner.toLowerCase())) continue;
+    const earners = match.tree.earners.filter((e) => delegators.has(e.earner.toLowerCase()));
+    // What each delegator already claimed of each token: one batch, as the chain snapshot was read.
+    const claimedReads = await readCalls(
+      client,
+      earners.flatMap((e) => e.tokenLeaves.map((leaf) => ({ address: coordinator, abi: rewardsCoordinatorAbi, functionName: "cumulativeClaimed", args: [e.earner, leaf.token] }))),
+      { blockNumber: state.blockNumber, multicall: chainSnapshotOf(state)?.multicall ?? false, retry: params.retry },
+    );
+    let next = 0;
+    for (const earner of earners) {
       const tokens: { token: Address; amount: bigint }[] = [];
       for (const leaf of earner.tokenLeaves) {
-        const claimed = await read<bigint>("cumulativeClaimed", [earner.earner, leaf.token]);
+        const claimed = valueOf<bigint>(claimedReads[next++]);
         if (leaf.cumulativeEarnings > claimed) tokens.push({ token: leaf.token, amount: leaf.cumulativeEarnings - claimed });
       }
       if (!tokens.length) continue;

@@ -157,7 +157,7 @@ export function buildInstance(snapshot: Snapshot, avsData: AvsData, params: Engi
   // Operator sets: every set in the snapshot or allocated to by an operator.
   const dataByKey = new Map(avsData.operatorSets.map((s) => [operatorSetKey(s.avs, s.operatorSetId), s]));
   const redistributingKeys = new Set(
-    snapshot.operatorSets.filter((s) => s.redistributing).map((s) => operatorSetKey(s.avs, s.operatorSetId)),
+    snapshot.operatorSets.filter((s) => s.redistributing && !s.redistributionAllowed).map((s) => operatorSetKey(s.avs, s.operatorSetId)),
   );
   const totalByKey = new Map(
     snapshot.operatorSets.map((s) => [operatorSetKey(s.avs, s.operatorSetId), weiToEth(s.totalAllocatedStake)]),
@@ -290,7 +290,9 @@ export function buildInstance(snapshot: Snapshot, avsData: AvsData, params: Engi
   // Allocation delays: an operator that can allocate faster than Trellis can leave may put its
   // unallocated magnitude on any of its sets; one below the policy minimum gets no new stake.
   const delayOf = new Map(snapshot.operators.map((o) => [lc(o.address), o.allocationDelayBlocks]));
-  const minDelay = params.minAllocationDelayBlocks ?? DEFAULT_ENGINE_PARAMS.minAllocationDelayBlocks;
+  // The chain's policy, when the snapshot carries it, wins over the config's mirror of it.
+  const minDelay = snapshot.limits.minAllocationDelayBlocks ?? params.minAllocationDelayBlocks ?? DEFAULT_ENGINE_PARAMS.minAllocationDelayBlocks;
+  const refused = new Set(snapshot.operators.filter((o) => o.newStakeRefused).map((o) => lc(o.address)));
   const worstCase = params.worstCaseAllocations ?? DEFAULT_ENGINE_PARAMS.worstCaseAllocations;
   const canOutrun = (op: Address) => {
     const d = delayOf.get(op);
@@ -298,6 +300,7 @@ export function buildInstance(snapshot: Snapshot, avsData: AvsData, params: Engi
     return typeof d === "number" && BigInt(d) < snapshot.withdrawalDelayBlocks;
   };
   const belowPolicy = (op: Address) => {
+    if (refused.has(op)) return true;
     const d = delayOf.get(op);
     return typeof d === "number" && d < minDelay;
   };

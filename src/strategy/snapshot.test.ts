@@ -219,6 +219,7 @@ describe("snapshot(client, config) on the devnet", () => {
       operatorAllowlist: devnet.deployment.operators.map((o) => o.address),
       avsCapBps: [],
       operatorSetCapBps: [],
+      minAllocationDelayBlocks: 1, // the RiskRegistry's default policy
     });
   });
 

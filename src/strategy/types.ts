@@ -74,6 +74,11 @@ export interface SnapshotOperator {
    * slashable; null when it has none set (it cannot allocate). Absent: not read (no worst case).
    */
   allocationDelayBlocks?: number | null | undefined;
+  /**
+   * Why the chain's RiskRegistry refuses this operator new stake (its policy's named error, or its delegator
+   * retired or undelegated); absent: it does not. The engine sends such an operator no new stake.
+   */
+  newStakeRefused?: string | undefined;
   /** Max magnitude per strategy, WAD (starts at 1e18, shrinks when the operator is slashed). */
   maxMagnitudes: { strategy: Address; maxMagnitude: bigint }[];
 }
@@ -86,6 +91,8 @@ export interface SnapshotOperatorSet {
   totalAllocatedStake: bigint;
   /** `AllocationManager.isRedistributingOperatorSet`: slashed stake goes to a recipient. */
   redistributing?: boolean | undefined;
+  /** A redistributing set governance allowlisted in the RiskRegistry (`isRedistributionAllowed`). */
+  redistributionAllowed?: boolean | undefined;
 }
 
 /** The RiskRegistry's limits (all bps of the vault's TVL). */
@@ -98,6 +105,8 @@ export interface SnapshotLimits {
   operatorSetCapBps: { avs: Address; operatorSetId: number; capBps: number }[];
   totalSlashableCapBps: number;
   minBufferBps: number;
+  /** The RiskRegistry's `policy().minAllocationDelay`, blocks; overrides `EngineParams.minAllocationDelayBlocks`. */
+  minAllocationDelayBlocks?: number | undefined;
 }
 
 /**

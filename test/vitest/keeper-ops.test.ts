@@ -55,7 +55,7 @@ describe("keeper operations", { timeout: 300_000 }, () => {
     const m = createKeeperMetrics({ defaultMetrics: false });
     const state = await readKeeperState(publicClient, { deployment: devnet.deployment });
     const status = await readStatus(publicClient, devnet.deployment, state);
-    await recordState(m, { client: publicClient, deployment: devnet.deployment, state, status });
+    recordState(m, { state, status });
     const metrics = parseMetrics(await m.registry.metrics());
     expect(metrics.get("trellis_queue_pending_requests")![0]!.value).toBe(1);
     expect(metrics.get("trellis_queue_oldest_request_age_seconds")![0]!.value).toBeGreaterThanOrEqual(3_600);
