@@ -64,10 +64,17 @@ describe.skipIf(!chromiumPath || !built)("web app in headless Chromium", () => {
     return page;
   }
 
+  /** Screenshots at both widths; at each, nothing may stick out sideways (the page never scrolls horizontally). */
   async function shoot(page: Page, name: string) {
     for (const [label, width] of Object.entries(WIDTHS)) {
       await page.setViewportSize({ width, height: 900 });
       await page.waitForTimeout(150);
+      const wider = () =>
+        page.evaluate(() => {
+          const w = document.documentElement.clientWidth;
+          return [...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right > w + 0.5).map((e) => `${e.tagName.toLowerCase()}.${e.className}`).slice(0, 5);
+        });
+      await expect.poll(wider, { message: `${name} at ${width} px: elements wider than the screen` }).toEqual([]);
       await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${label}.png`), fullPage: true });
     }
     await page.setViewportSize({ width: WIDTHS.desktop, height: 900 });
@@ -240,6 +247,9 @@ describe.skipIf(!chromiumPath || !built)("web app in headless Chromium", () => {
     expect(opText).toContain(new Date(Number(eta) * 1000).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" }));
     await page.locator('[data-testid="history"] figure').first().waitFor();
     await expect.poll(() => page.textContent('[data-testid="apr-breakdown"]')).toMatch(/LST yield and other \d+\.\d\d% \+ restaked AVS rewards \d+\.\d\d% − protocol fee \d+\.\d\d% = \d+\.\d\d% to holders/);
+    // The fee is a share of the gains found, not all of them: what holders get is positive.
+    const net = Number((await page.textContent('[data-testid="apr-breakdown"]'))!.match(/= (\d+\.\d\d)% to holders/)![1]);
+    expect(net).toBeGreaterThan(0);
     const lstYield = Number((await page.textContent('[data-testid="apr-breakdown"]'))!.match(/LST yield and other (\d+\.\d\d)%/)![1]);
     expect(lstYield).toBeGreaterThan(0); // the accrued yield shows up
     const body = (await page.textContent("body")) ?? "";
@@ -265,6 +275,7 @@ describe.skipIf(!chromiumPath || !built)("web app in headless Chromium", () => {
     await page.locator('[data-testid="deposit"]:not([disabled])').click();
     const text = await txResult(page, '[data-testid="deposit-page"]');
     expect(text).toContain("failed: DepositBelowMinimum: the amount is below the asset's minimum deposit");
+    expect(text).toContain("(min deposit 0.001 stETH, amount 0.0001 stETH)");
     await shoot(page, "deposit-revert");
     await page.close();
   });
