@@ -1,5 +1,7 @@
 // A decoded revert in words for a depositor: the error's name, what it means, and its arguments formatted.
+import type { Address } from "viem";
 import type { DecodedRevert } from "../../src/chain/errors.js";
+import { humanizeRevert } from "../../src/chain/humanize.js";
 import { formatAmount } from "./format.js";
 
 const MEANING: Record<string, string> = {
@@ -35,9 +37,21 @@ function arg(a: unknown, symbolOf: (address: string) => string | undefined): str
   return String(a);
 }
 
-/** `DepositBelowMinimum: the amount is below the asset's minimum deposit (stETH, 0.01, 0.001)` */
+/**
+ * `DepositBelowMinimum: the amount is below the asset's minimum deposit (min deposit 0.001 stETH, amount 0.0001 stETH)`:
+ * the arguments named and in units (as the CLI says them) when the error's ABI is known, else listed.
+ */
 export function revertInWords(r: DecodedRevert, symbolOf: (address: string) => string | undefined): string {
   const meaning = MEANING[r.errorName] ?? words(r.errorName);
+  if (r.inputs && r.inputs.length === r.args.length && r.args.length > 0) {
+    // The app's assets are all 18-decimal tokens (the deployment's LSTs and trETH).
+    const asset = (a: Address) => {
+      const symbol = symbolOf(a);
+      return symbol ? { symbol, decimals: 18 } : undefined;
+    };
+    const named = humanizeRevert(r, { asset }).slice(r.errorName.length + 2);
+    if (named) return `${r.errorName}: ${meaning} (${named})`;
+  }
   const args = r.args.length ? ` (${r.args.map((a) => arg(a, symbolOf)).join(", ")})` : "";
   return `${r.errorName}: ${meaning}${args}`;
 }

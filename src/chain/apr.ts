@@ -19,6 +19,12 @@ export type RateSync = {
   feeShares: bigint;
   /** ETH value of restaked rewards claimed since the previous sync (at today's prices). */
   rewardsValue: bigint;
+  /** The mark the sync measured. With `pendingBefore`, the gains it found are the mark above both. */
+  measuredAssets?: bigint | undefined;
+  /** Gains found by earlier syncs and still streaming into the rate when this sync ran. */
+  pendingBefore?: bigint | undefined;
+  /** Falls of the booked total booked at once (`LossBooked`: slashes noticed by a refresh) since the previous sync. */
+  lossesBooked?: bigint | undefined;
 };
 
 export type AprParts = { lstYieldAndOther: number; avsRewards: number; fees: number; losses: number };
@@ -40,10 +46,13 @@ export type AprWindow = {
 /** Every RateSynced of the vault with its block time, and the restaked rewards claimed before it. */
 export async function readRateHistory(client: Client, deployment: Deployment, fromBlock = 0n): Promise<RateSync[]> {
   const vault = deployment.trellis.vault;
-  const [syncs, claims] = await Promise.all([
+  const [syncs, claims, lossLogs] = await Promise.all([
     client.getLogs({ address: vault, event: getAbiItem({ abi: vaultAbi, name: "RateSynced" }), fromBlock }),
     client.getLogs({ address: vault, event: getAbiItem({ abi: vaultAbi, name: "RewardsClaimed" }), fromBlock }),
+    client.getLogs({ address: vault, event: getAbiItem({ abi: vaultAbi, name: "LossBooked" }), fromBlock }),
   ]);
+  const before = (a: { blockNumber: bigint; logIndex: number }, b: { blockNumber: bigint; logIndex: number }) =>
+    a.blockNumber < b.blockNumber || (a.blockNumber === b.blockNumber && a.logIndex < b.logIndex);
   const prices = new Map<string, bigint>();
   const priceOf = async (token: Address) => {
     const k = token.toLowerCase();
@@ -60,26 +69,49 @@ export async function readRateHistory(client: Client, deployment: Deployment, fr
   };
   const out: RateSync[] = [];
   let c = 0;
+  let l = 0;
   for (const log of syncs) {
     let rewardsValue = 0n;
-    while (c < claims.length && (claims[c]!.blockNumber < log.blockNumber || (claims[c]!.blockNumber === log.blockNumber && claims[c]!.logIndex < log.logIndex))) {
+    while (c < claims.length && before(claims[c]!, log)) {
       const a = claims[c]!.args;
       if (!a.toTreasury) rewardsValue += (a.amount! * (await priceOf(a.token!))) / WAD;
       c++;
     }
+    let lossesBooked = 0n;
+    for (; l < lossLogs.length && before(lossLogs[l]!, log); l++) lossesBooked += lossLogs[l]!.args.oldTotalAssets! - lossLogs[l]!.args.newTotalAssets!;
+    // What was still streaming in just before the sync: the books one block earlier, released up to the sync's time.
+    const timestamp = await timeOf(log.blockNumber);
+    const books = log.blockNumber > 0n ? await client.readContract({ address: vault, abi: vaultAbi, functionName: "books", blockNumber: log.blockNumber - 1n }).catch(() => undefined) : undefined;
+    const released = books ? books.releasePerSecond * (timestamp > books.checkpoint ? timestamp - books.checkpoint : 0n) : 0n;
+    const pendingBefore = books ? (released >= books.pending ? 0n : books.pending - released) : undefined;
     const a = log.args;
     out.push({
       blockNumber: log.blockNumber,
-      timestamp: await timeOf(log.blockNumber),
+      timestamp,
       oldTotalAssets: a.oldTotalAssets!,
       newTotalAssets: a.newTotalAssets!,
       oldRate: a.oldRate!,
       newRate: a.newRate!,
       feeShares: a.feeShares!,
       rewardsValue,
+      measuredAssets: a.measuredAssets!,
+      pendingBefore,
+      lossesBooked,
     });
   }
   return out;
+}
+
+/**
+ * The gains (or, negative, the loss) a sync found. Gains enter the rate over time: the booked total before a sync
+ * holds what had streamed in, and `pendingBefore` was found by earlier syncs, so only the mark above both is new
+ * (`newTotalAssets - oldTotalAssets` is then just the fee's worth). Without the mark, the change of the booked total.
+ */
+export function syncGain(s: RateSync): bigint {
+  if (s.measuredAssets === undefined || s.pendingBefore === undefined) return s.newTotalAssets - s.oldTotalAssets;
+  if (s.measuredAssets < s.oldTotalAssets) return s.measuredAssets - s.oldTotalAssets;
+  const known = s.oldTotalAssets + s.pendingBefore;
+  return s.measuredAssets > known ? s.measuredAssets - known : 0n;
 }
 
 const ratio = (a: bigint, b: bigint) => (b === 0n ? 0 : Number((a * 10n ** 12n) / b) / 1e12);
@@ -101,8 +133,9 @@ export function realisedApr(history: readonly RateSync[], days: number, now: big
   const annualise = span > 0 ? YEAR / span : 0;
   const parts = { ...empty };
   for (const s of inWindow) {
-    const gain = s.newTotalAssets - s.oldTotalAssets;
+    const gain = syncGain(s);
     const feeValue = (s.feeShares * s.newRate) / WAD;
+    if (s.lossesBooked) parts.losses -= ratio(s.lossesBooked, s.oldTotalAssets);
     if (gain < 0n) parts.losses += ratio(gain, s.oldTotalAssets);
     else {
       const rewards = s.rewardsValue < gain ? s.rewardsValue : gain;

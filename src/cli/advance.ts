@@ -6,7 +6,7 @@ export type AdvanceReturnType = { blocks: number; seconds: number; blockNumber: 
 
 const SECONDS_PER_BLOCK = 12;
 
-export async function advanceDevnet(ctx: CliContext, p: AdvanceParameters): Promise<AdvanceReturnType> {
+export async function advanceDevnet(ctx: Pick<CliContext, "publicClient">, p: AdvanceParameters): Promise<AdvanceReturnType> {
   const before = await ctx.publicClient.getBlock();
   const rpc = (method: string, params: unknown[]) => ctx.publicClient.request({ method, params } as never);
   let blocks = 1;

@@ -90,11 +90,17 @@ export async function appCommand(opts: { network: string; rpcUrl?: string; deplo
   const { readDeployment } = await import("../devnet/deployment.js");
   const { avsNames } = await import("../chain/status.js");
   const { loadAvsDataFile } = await import("../strategy/index.js");
-  const network = loadNetwork({ network: opts.network, rpcUrl: opts.rpcUrl, deploymentFile: opts.deployment });
-  const deployment = readDeployment(network.deploymentPath);
+  const { resolveRpcUrl } = await import("./context.js");
+  const { parseCountArg, parseIntegerArg } = await import("../chain/validate.js");
+  const port = parseCountArg(opts.port ?? "5173", "--port", { min: 1, max: 65_535 });
+  const from = opts.fromBlock === undefined ? undefined : parseIntegerArg(opts.fromBlock, "--from-block");
+  const loaded = loadNetwork({ network: opts.network, rpcUrl: opts.rpcUrl, deploymentFile: opts.deployment });
+  const deployment = readDeployment(loaded.deploymentPath);
+  // On the devnet, the URL `trellis devnet` recorded (it may run on another --port), as every command does.
+  const network = { ...loaded, rpcUrl: resolveRpcUrl(loaded, deployment, opts.rpcUrl) };
   const names = existsSync(network.avsDataPath) ? avsNames(await loadAvsDataFile(network.avsDataPath)) : undefined;
-  const fromBlock = opts.fromBlock !== undefined ? BigInt(opts.fromBlock) : network.devnet ? 0n : await recentBlock(network.rpcUrl);
-  const server = await startAppServer({ config: makeAppConfig({ network, deployment, avsNames: names, fromBlock }), port: Number(opts.port ?? 5173) });
+  const fromBlock = from ?? (network.devnet ? 0n : await recentBlock(network.rpcUrl));
+  const server = await startAppServer({ config: makeAppConfig({ network, deployment, avsNames: names, fromBlock }), port });
   process.stdout.write(`Trellis app for ${network.name} at ${server.url} (RPC ${network.rpcUrl}); Ctrl-C stops\n`);
   await new Promise<void>((ok) => {
     process.once("SIGINT", ok);

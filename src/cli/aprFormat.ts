@@ -14,6 +14,8 @@ export function formatApr(ctx: CliContext, windows: AprWindow[], syncs: number):
     const p = w.parts;
     lines.push(`  parts: LST yield and other gains ${formatPercent(p.lstYieldAndOther)}, AVS rewards ${formatPercent(p.avsRewards)}, fees ${formatPercent(p.fees)}, losses ${formatPercent(p.losses)}`);
   }
-  lines.push("(simple annualised growth of ETH per trETH; parts are each sync's change of total assets over the assets it started from)");
+  lines.push("(simple annualised growth of ETH per trETH. Parts: the gains each sync found above the booked total and the gains");
+  lines.push(" still streaming in, the fee and the losses, over the assets it started from; gains stream into the rate over time,");
+  lines.push(" so the realised APR trails the parts' sum while some are pending)");
   return lines.join("\n");
 }

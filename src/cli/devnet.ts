@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname } from "node:path";
-import { parseEther } from "viem";
+import { parseEther, zeroAddress } from "viem";
 import { createChainClients } from "../chain/clients.js";
 import { ConfigError, loadNetwork } from "../chain/config.js";
 import { startAnvil } from "../devnet/anvil.js";
@@ -71,12 +71,13 @@ export async function devnetCommand(opts: GlobalOptions & { port?: number | unde
         `devnet running at ${anvil.rpcUrl} (chain ${deployment.chainId}); deployment written to ${network.deploymentPath}`,
         ...Object.entries(deployment.trellis).map(([k, v]) => `  ${k.padEnd(20)} ${v}`),
         ...Object.entries(deployment.eigenlayer).map(([k, v]) => `  ${k.padEnd(20)} ${v}`),
-        ...deployment.assets.map((a) => `  ${a.symbol.padEnd(20)} token ${a.token}  strategy ${a.strategy}`),
+        // A wrapper (wstETH) has no strategy of its own: its entry unwraps it and Trellis holds the underlying.
+        ...deployment.assets.map((a) => `  ${a.symbol.padEnd(20)} token ${a.token}  entry ${a.entry}  ${a.strategy === zeroAddress ? "(held as its underlying)" : `strategy ${a.strategy}`}`),
         "",
         "keys (anvil's public mnemonic: DEVNET ONLY, anyone can spend from them):",
         ...keys.map((k) => `  ${String(k.index).padStart(2)} ${k.role.padEnd(40)} ${k.address}  ${k.privateKey}`),
         "",
-        `try: trellis status | trellis deposit stETH 10 --mint | trellis keeper --once | trellis devnet advance --blocks 100`,
+        `try: trellis status | trellis deposit stETH 10 --mint | trellis keeper --once | trellis devnet advance --blocks 120 (24 min: past the redemption wait and EigenLayer's 100-block delay)`,
         "web app: trellis app   (then open http://127.0.0.1:5173/)",
         "Ctrl-C to stop.",
       ];

@@ -2,9 +2,10 @@
 // timelocked part after the delay. Mount with `registerGovCommands(program)`.
 import { join, resolve } from "node:path";
 import { Command } from "commander";
-import { createPublicClient, createWalletClient, defineChain, formatEther, http, type Chain, type PublicClient } from "viem";
+import { createPublicClient, createWalletClient, defineChain, http, type Chain, type PublicClient } from "viem";
 import { loadDotenv, loadNetwork } from "../chain/config.js";
 import { readDeployment, type Deployment } from "../devnet/deployment.js";
+import { formatAmount } from "../chain/format.js";
 import { describeError } from "../chain/errors.js";
 import { formatDate } from "../chain/format.js";
 import { resolveRpcUrl } from "./context.js";
@@ -56,9 +57,9 @@ export function registerGovCommands(program: Command): Command {
       const dir = resolve(opts.out ?? join("proposals", `${deployment.network}-safe-nonce-${proposal.safeTx.nonce}`));
       const files = writeProposalDir(dir, proposal);
       out.result({ dir, files, proposal, simulation });
-      out.text(formatProposal(proposal));
+      out.text(formatProposal(proposal, addressNames(deployment)));
       out.text(`\nWrote ${files.proposalFile}\n      ${files.batchFile} (Safe Transaction Builder)\n      ${files.signaturesFile}`);
-      if (simulation) out.text(formatSimulation(simulation));
+      if (simulation) out.text(formatSimulation(simulation, addressNames(deployment)));
       out.text(`\nNext: each signer runs \`trellis gov sign --proposal ${dir}\` with ${SIGNER_KEY_ENV} set.`);
     })),
   );
@@ -73,8 +74,8 @@ export function registerGovCommands(program: Command): Command {
       run(opts, async (out) => {
       const account = accountFromEnv();
       const proposal = readProposalDir(opts.proposal);
-      const { client } = await connect(opts);
-      out.text(formatProposal(proposal));
+      const { client, deployment } = await connect(opts);
+      out.text(formatProposal(proposal, addressNames(deployment)));
       const sig = await signProposal(client, { proposal, account });
       const all = addSignature(opts.proposal, proposal, sig);
       out.result({ safeTxHash: proposal.safeTxHash, signer: sig.signer, signatures: all.length });
@@ -130,7 +131,7 @@ export function registerGovCommands(program: Command): Command {
       const dir = resolve(opts.out ?? join(opts.proposal, "execute"));
       const files = writeProposalDir(dir, res.proposal);
       out.result({ dir, files, proposal: res.proposal });
-      out.text(formatProposal(res.proposal));
+      out.text(formatProposal(res.proposal, addressNames(deployment)));
       out.text(`\nThe timelock's executor is the Safe: wrote ${files.proposalFile} and ${files.batchFile}.`);
       out.text(`Next: \`trellis gov sign --proposal ${dir}\` by the signers, then \`trellis gov execute --proposal ${dir}\`.`);
     })),
@@ -220,11 +221,27 @@ async function run(opts: { json?: boolean }, fn: (out: Output) => Promise<void>)
 
 const toJson = (v: unknown) => JSON.stringify(v, (_, x) => (typeof x === "bigint" ? x.toString() : x), 2);
 
-function formatValue(parameter: string, v: string): string {
-  if (!/^\d+$/.test(v)) return v;
-  if (/Bps$|Caps\[/.test(parameter)) return `${v} bps (${(Number(v) / 100).toFixed(2)}%)`;
-  // Asset amounts and prices: 18 decimals, written as in the parameter file.
-  if (/^assets\[.*\]\.(depositCap|minDeposit|minPrice|maxPrice)$/.test(parameter)) return `${formatEther(BigInt(v))} ether (${v})`;
+/** Names for a deployment's addresses in the changes table: `AVS 1`, `operator 2`, asset symbols, its contracts. */
+export function addressNames(d: Deployment): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const [k, v] of Object.entries(d.trellis)) names.set(v.toLowerCase(), k);
+  d.operators.forEach((o, i) => names.set(o.address.toLowerCase(), `operator ${i + 1}`));
+  d.avss.forEach((a, i) => names.set(a.address.toLowerCase(), `AVS ${i + 1}`));
+  for (const a of d.assets) names.set(a.token.toLowerCase(), a.symbol);
+  return names;
+}
+
+const named = (text: string, names: Map<string, string> | undefined) => (names ? text.replace(/0x[0-9a-fA-F]{40}/g, (a) => names.get(a.toLowerCase()) ?? a) : text);
+
+function formatValue(parameter: string, v: string, names?: Map<string, string>): string {
+  if (!/^\d+$/.test(v)) return named(v, names);
+  if (/Bps$|Caps\[/.test(parameter)) return `${(Number(v) / 100).toFixed(2).replace(/\.?0+$/, "")}% (${v} bps)`;
+  // Asset amounts (in the asset's units) and prices (ETH per unit): 18 decimals, written "<n> ether" in the file.
+  const asset = /^assets\[(0x[0-9a-fA-F]{40})\]\.(depositCap|minDeposit|minPrice|maxPrice)$/.exec(parameter);
+  if (asset) {
+    const symbol = names?.get(asset[1]!.toLowerCase()) ?? "units";
+    return /Price$/.test(asset[2]!) ? `${formatAmount(BigInt(v), 18, undefined, { digits: 6 })} ETH per ${symbol}` : formatAmount(BigInt(v), 18, symbol);
+  }
   return v;
 }
 
@@ -233,17 +250,20 @@ const short = (v: string) => (v.length > 96 ? `${v.slice(0, 60)}…(${v.length} 
 const formatCall = (c: Proposal["calls"][number], i: number) =>
   `  ${i + 1}. ${c.to} ${c.method.name}(${Object.values(c.inputs).map(short).join(", ")})  -- ${c.description}`;
 
-/** The diff as a table: parameter, current, new, direction, route. */
-export function formatChanges(changes: ParamChange[]): string {
-  const rows = changes.map((c) => [c.parameter, formatValue(c.parameter, c.current), formatValue(c.parameter, c.new), c.direction, c.route === "safe" ? "Safe, at once" : "timelock"]);
+/**
+ * The diff as a table: parameter, current, new, direction, route. With `names`, the deployment's addresses read as
+ * names (the calls below the table keep every address whole: that is what the signers check).
+ */
+export function formatChanges(changes: ParamChange[], names?: Map<string, string>): string {
+  const rows = changes.map((c) => [named(c.parameter, names), formatValue(c.parameter, c.current, names), formatValue(c.parameter, c.new, names), c.direction, c.route === "safe" ? "Safe, at once" : "timelock"]);
   const head = ["parameter", "current", "new", "direction", "route"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((x, i) => x.padEnd(widths[i]!)).join("  ").trimEnd();
   return [line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
-export function formatProposal(p: Proposal): string {
-  const lines = [p.description ? `Proposal: ${p.description}` : "Proposal", "", formatChanges(p.changes), "", `Safe ${p.safe} calls (chain ${p.chainId}):`];
+export function formatProposal(p: Proposal, names?: Map<string, string>): string {
+  const lines = [p.description ? `Proposal: ${p.description}` : "Proposal", "", formatChanges(p.changes, names), "", `Safe ${p.safe} calls (chain ${p.chainId}):`];
   p.calls.forEach((c, i) => lines.push(formatCall(c, i)));
   if (p.timelock) {
     lines.push(`Timelocked (after ${p.timelock.delay} s, operation ${p.timelock.operationId}, salt ${p.timelock.salt}):`);
@@ -257,11 +277,11 @@ export function formatProposal(p: Proposal): string {
   return lines.join("\n");
 }
 
-export function formatSimulation(s: SimulateProposalReturnType): string {
+export function formatSimulation(s: SimulateProposalReturnType, names?: Map<string, string>): string {
   if (!s.simulated) return `\nNot simulated: ${s.reason}`;
   const lines = [`\nSimulated on the node${s.timelockSkippedSeconds ? ` (skipping the ${s.timelockSkippedSeconds} s delay)` : ""}, then rolled back:`];
   for (const c of s.changes) {
-    lines.push(`  ${c.ok ? "ok " : "MISMATCH"} ${c.parameter}: ${formatValue(c.parameter, c.before)} -> ${formatValue(c.parameter, c.simulated)}`);
+    lines.push(`  ${c.ok ? "ok " : "MISMATCH"} ${named(c.parameter, names)}: ${formatValue(c.parameter, c.before, names)} -> ${formatValue(c.parameter, c.simulated, names)}`);
   }
   return lines.join("\n");
 }

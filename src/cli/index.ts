@@ -25,6 +25,7 @@ import { describeFailure } from "./failure.js";
 import { formatPosition, readDepositPreview, readPosition, readWithdrawPreview } from "./position.js";
 import { userSend as sendUserTx } from "./tx.js";
 import { registerWithdrawCommands } from "./withdraw.js";
+import { labelPlan } from "./planLabels.js";
 
 const version = (JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), "..", "..", "package.json"), "utf8")) as { version: string }).version;
 
@@ -213,7 +214,10 @@ program
     const snapshot = await snapshotForPlanner(ctx.publicClient, { deployment: ctx.deployment, state });
     const p = await makePlan(snapshot, await loadAvsDataFile(file), (ctx.network.engine ?? {}) as Partial<EngineParams>);
     if (ctx.json) process.stdout.write(planToJson(p) + "\n");
-    else process.stdout.write(formatPlan(p) + "\n");
+    else {
+      const names = avsNames(await loadAvsDataFile(file));
+      process.stdout.write(formatPlan(labelPlan(p, ctx.deployment, names)) + "\n");
+    }
   });
 
 program

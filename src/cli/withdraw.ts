@@ -2,17 +2,17 @@
 // (ERC-7575 deposits, ERC-7540 redemption requests, claims, cancels and the instant lane).
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
-import { erc20Abi, parseEther, parseUnits, zeroAddress, type Abi, type Address } from "viem";
+import { zeroAddress, type Abi, type Address } from "viem";
 import { trellisEntryAbi, trETHAbi, vaultAbi, withdrawalQueueAbi } from "../abi/generated/index.js";
 import { accountFromKey } from "../chain/clients.js";
 import { ConfigError, requirePrivateKey } from "../chain/config.js";
 import { decodeRevert, type DecodedRevert } from "../chain/errors.js";
 import { sendCall, type SendResult } from "../chain/send.js";
 import { eth } from "../chain/status.js";
-import { devnetAccount } from "../devnet/accounts.js";
 import type { Deployment } from "../devnet/deployment.js";
-import { createSim } from "../demo/sim.js";
+import { formatWhen } from "../chain/format.js";
 import { makeContext, type CliContext, type GlobalOptions } from "./context.js";
+import { printTx } from "./tx.js";
 import { InputError, parseAddressArg, parseAmountArg, parseIntegerArg, parseWeiArg } from "../chain/validate.js";
 
 type Asset = Deployment["assets"][number];
@@ -52,10 +52,17 @@ export function explainRevert(r: DecodedRevert, assets: readonly Asset[]): strin
   return say ? `${say()} [${r.text}]` : r.text;
 }
 
-/** Sends a user transaction (simulate, then send); a revert becomes a `UserTxError` in words. */
-export async function userSend(ctx: CliContext, key: `0x${string}`, call: Call): Promise<Extract<SendResult, { status: "confirmed" }>> {
+/**
+ * Sends a user transaction (simulate, then send), printing `tx <hash>  <label> confirmed in block N` like every
+ * command that sends; a revert becomes a `UserTxError` in words.
+ */
+export async function userSend(ctx: CliContext, key: `0x${string}`, call: Call, label: string = call.functionName): Promise<Extract<SendResult, { status: "confirmed" }>> {
   const res = await sendCall({ publicClient: ctx.publicClient, account: accountFromKey(key), log: ctx.log, gasPriceCap: ctx.network.gasPriceCap }, call);
-  if (res.status === "confirmed") return res;
+  if (res.status === "confirmed") {
+    printTx(ctx, res.hash, `${label} confirmed in block ${res.receipt.blockNumber}`);
+    return res;
+  }
+  if (res.status === "reverted") printTx(ctx, res.hash, `${label} reverted`);
   const revert = res.status === "rejected" ? res.revert : res.status === "reverted" ? res.revert : undefined;
   const why = revert ? explainRevert(revert, ctx.deployment.assets) : res.status === "skipped" ? res.reason : res.status;
   throw new UserTxError(`${call.functionName} ${res.status === "rejected" ? "refused" : res.status}: ${why}`);
@@ -83,38 +90,26 @@ async function user(globals: GlobalOptions) {
 const read = <T>(ctx: CliContext, address: Address, abi: Abi, functionName: string, args: readonly unknown[] = []) =>
   ctx.publicClient.readContract({ address, abi, functionName, args } as never) as Promise<T>;
 
-const when = (unixSeconds: bigint) => new Date(Number(unixSeconds) * 1000).toISOString().replace(".000Z", "Z");
 
-/** A trETH amount (or `all`), checked against what `owner` holds before anything is sent. */
-async function sharesArg(ctx: CliContext, owner: Address, arg: string): Promise<bigint> {
+/** A trETH amount argument (or `all`), checked before anything touches the node. */
+function parseSharesArg(arg: string, raw: boolean): bigint | "all" {
+  if (arg === "all") return "all";
+  return raw ? parseWeiArg(arg, "trETH") : parseAmountArg(arg, 18, "trETH", { symbol: "trETH" });
+}
+
+/** The parsed amount checked against what `owner` holds before anything is sent. */
+async function sharesHeld(ctx: CliContext, owner: Address, wanted: bigint | "all"): Promise<bigint> {
   const balance = await read<bigint>(ctx, ctx.deployment.trellis.trETH, trETHAbi as Abi, "balanceOf", [owner]);
-  if (arg === "all") return balance;
-  const shares = ctx.units.raw ? parseWeiArg(arg, "trETH") : parseAmountArg(arg, 18, "trETH", { symbol: "trETH" });
-  if (shares > balance) throw new InputError(`trETH: ${ctx.units.trEth(shares)} is more than the ${ctx.units.trEth(balance)} ${owner} holds`);
-  return shares;
-}
-
-export type DepositOptions = { receiver?: Address; minShares?: string; mint?: boolean };
-
-/** `trellis deposit <asset> <amount>`: approves the entry for exactly `amount`, then `entry.deposit(amount, receiver, minShares)`. */
-export async function depositCommand(globals: GlobalOptions, assetArg: string, amountArg: string, o: DepositOptions): Promise<void> {
-  const { ctx, key, address } = await user(globals);
-  const asset = assetOf(ctx.deployment, assetArg);
-  const amount = parseUnits(amountArg, 18);
-  if (o.mint) {
-    if (!ctx.network.devnet) throw new ConfigError("--mint is devnet only");
-    const index = [8, 9].find((i) => devnetAccount(i).address === address);
-    if (index === undefined) throw new ConfigError("--mint works with a devnet user key (index 8 or 9)");
-    const sim = createSim({ publicClient: ctx.publicClient, rpcUrl: ctx.network.rpcUrl, deployment: ctx.deployment });
-    await sim.mintLst(asset.symbol, devnetAccount(index), amount);
+  if (wanted === "all") {
+    if (balance === 0n) throw new InputError(`trETH: ${owner} holds none`);
+    return balance;
   }
-  await userSend(ctx, key, { address: asset.token, abi: erc20Abi as Abi, functionName: "approve", args: [asset.entry, amount] });
-  const preview = await read<bigint>(ctx, asset.entry, trellisEntryAbi as Abi, "previewDeposit", [amount]).catch(() => 0n);
-  const minShares = o.minShares ? parseEther(o.minShares) : (preview * 995n) / 1000n;
-  const res = await userSend(ctx, key, { address: asset.entry, abi: trellisEntryAbi as Abi, functionName: "deposit", args: [amount, o.receiver ?? address, minShares] });
-  const shares = res.result as bigint;
-  ctx.out(`deposited ${amountArg} ${asset.symbol}: ${eth(shares)} trETH minted (tx ${res.hash})`, { asset: asset.token, amount, shares, hash: res.hash });
+  if (wanted > balance) throw new InputError(`trETH: ${ctx.units.trEth(wanted)} is more than the ${ctx.units.trEth(balance)} ${owner} holds`);
+  return wanted;
 }
+
+/** The global --wei flag, read from the process arguments before a context (and its RPC) exists. */
+const rawArg = (globals: () => GlobalOptions) => globals().wei ?? false;
 
 type RequestRow = { id: bigint; asset: string; state: string; shares: bigint; value: bigint; payableFrom: bigint };
 const STATES = ["none", "pending", "claimable", "cancelled"] as const;
@@ -139,6 +134,13 @@ async function requestsOf(ctx: CliContext, controller: Address): Promise<Request
   return rows;
 }
 
+/** A plain-text table, amounts (the `right` columns) aligned right, text left. */
+function textTable(head: string[], rows: string[][], right: number[]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (r: string[]) => r.map((c, i) => (right.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd();
+  return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
 async function confirm(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
@@ -160,14 +162,17 @@ export function registerWithdrawCommands(program: Command, globals: () => Global
     .option("--controller <address>", "who may claim or cancel it (default: the sender)")
     .action(async (amount: string, o: { asset: string; controller?: Address }) => {
       if (o.controller !== undefined) o.controller = parseAddressArg(o.controller, "--controller");
+      const wanted = parseSharesArg(amount, rawArg(globals));
       const { ctx, key, address } = await user(globals());
       const asset = assetOf(ctx.deployment, o.asset);
-      const shares = await sharesArg(ctx, address, amount);
-      const res = await userSend(ctx, key, { address: asset.entry, abi: trellisEntryAbi as Abi, functionName: "requestRedeem", args: [shares, o.controller ?? address, address] });
+      const shares = await sharesHeld(ctx, address, wanted);
+      const u = ctx.units;
+      const res = await userSend(ctx, key, { address: asset.entry, abi: trellisEntryAbi as Abi, functionName: "requestRedeem", args: [shares, o.controller ?? address, address] }, `request to redeem ${u.trEth(shares)} in ${asset.symbol}`);
       const id = res.result as bigint;
       const payableFrom = await read<bigint>(ctx, ctx.deployment.trellis.withdrawalQueue, withdrawalQueueAbi as Abi, "payableFrom", [id]);
+      const now = (await ctx.publicClient.getBlock({ blockNumber: res.receipt.blockNumber })).timestamp;
       ctx.out(
-        `redemption request #${id}: ${eth(shares)} trETH escrowed, paid in ${asset.symbol} from ${when(payableFrom)} once finalized (the keeper does it; anyone may)`,
+        `redemption request #${id}: ${u.trEth(shares)} escrowed, paid in ${asset.symbol} from ${formatWhen(payableFrom, now)} once finalized (the keeper does it; anyone may)`,
         { requestId: id, shares, asset: asset.token, payableFrom, hash: res.hash },
       );
     });
@@ -176,9 +181,10 @@ export function registerWithdrawCommands(program: Command, globals: () => Global
     .command("list")
     .description("redemption requests of an address (default: yours): id, state, value, payable from; and what is claimable")
     .argument("[address]", "controller to list")
-    .action(async (who?: Address) => {
+    .action(async (who?: string) => {
+      const given = who === undefined ? undefined : parseAddressArg(who, "address");
       const ctx = await makeContext(globals());
-      const controller = who ?? accountFromKey(requirePrivateKey(ctx.network, "TRELLIS_USER_KEY").key).address;
+      const controller = given ?? accountFromKey(requirePrivateKey(ctx.network, "TRELLIS_USER_KEY").key).address;
       const rows = await requestsOf(ctx, controller);
       const claimable = await Promise.all(
         redeemable(ctx.deployment).map(async (a) => {
@@ -186,8 +192,20 @@ export function registerWithdrawCommands(program: Command, globals: () => Global
           return { asset: a.symbol, shares, assets };
         }),
       );
-      const lines = rows.map((r) => `#${r.id}  ${r.state.padEnd(9)}  ${eth(r.shares)} trETH  ${eth(r.value)} ETH  ${r.asset}  payable from ${when(r.payableFrom)}`);
-      const pools = claimable.filter((c) => c.shares > 0n).map((c) => `claimable: ${eth(c.assets)} ${c.asset} (${eth(c.shares)} trETH): \`trellis withdraw claim\``);
+      const u = ctx.units;
+      const now = (await ctx.publicClient.getBlock()).timestamp;
+      // Claims are pooled per controller and asset: once a pool is empty its finalized requests are claimed.
+      const pooled = new Map(claimable.map((c) => [c.asset, c.shares]));
+      const state = (r: RequestRow) => (r.state === "claimable" && (pooled.get(r.asset) ?? 0n) === 0n ? "claimed" : r.state);
+      const when = (r: RequestRow) => (r.state === "pending" ? (r.payableFrom <= now ? "payable now, once finalized" : `payable from ${formatWhen(r.payableFrom, now)}`) : "");
+      for (const r of rows) r.state = state(r);
+      const listed = textTable(
+        ["id", "state", "trETH", "value", "paid in", "when"],
+        rows.map((r) => [`#${r.id}`, r.state, u.trEth(r.shares), u.eth(r.value), r.asset, when(r)]),
+        [2, 3],
+      );
+      const lines = [listed];
+      const pools = claimable.filter((c) => c.shares > 0n).map((c) => `claimable: ${u.amount(c.assets, c.asset)} (for ${u.trEth(c.shares)}): \`trellis withdraw claim\``);
       ctx.out([rows.length ? lines.join("\n") : `no requests for ${controller}`, ...pools].join("\n"), { controller, requests: rows, claimable });
     });
 
@@ -205,8 +223,8 @@ export function registerWithdrawCommands(program: Command, globals: () => Global
       }
       const asset = ctx.deployment.assets.find((a) => a.token.toLowerCase() === r.asset.toLowerCase());
       if (!asset) throw new UserTxError(`request #${id} does not exist`);
-      const res = await userSend(ctx, key, { address: asset.entry, abi: trellisEntryAbi as Abi, functionName: "cancelRedeemRequest", args: [id, address] });
-      ctx.out(`request #${id} cancelled: ${eth(r.shares)} trETH back to ${address}`, { requestId: id, shares: r.shares, hash: res.hash });
+      const res = await userSend(ctx, key, { address: asset.entry, abi: trellisEntryAbi as Abi, functionName: "cancelRedeemRequest", args: [id, address] }, `cancel request #${id}`);
+      ctx.out(`request #${id} cancelled: ${ctx.units.trEth(r.shares)} back to ${address}`, { requestId: id, shares: r.shares, hash: res.hash });
     });
 
   withdraw
@@ -215,16 +233,17 @@ export function registerWithdrawCommands(program: Command, globals: () => Global
     .option("--asset <asset>", "only this LST")
     .option("--receiver <address>", "who gets the assets (default: the sender)")
     .action(async (o: { asset?: string; receiver?: Address }) => {
+      if (o.receiver !== undefined) o.receiver = parseAddressArg(o.receiver, "--receiver");
       const { ctx, key, address } = await user(globals());
       const assets = o.asset ? [assetOf(ctx.deployment, o.asset)] : redeemable(ctx.deployment);
       const paid: { asset: string; shares: bigint; assets: bigint; hash: string }[] = [];
       for (const a of assets) {
         const [shares] = await read<readonly [bigint, bigint]>(ctx, ctx.deployment.trellis.withdrawalQueue, withdrawalQueueAbi as Abi, "claimableOf", [a.token, address]);
         if (shares === 0n) continue;
-        const res = await userSend(ctx, key, { address: a.entry, abi: trellisEntryAbi as Abi, functionName: "redeem", args: [shares, o.receiver ?? address, address] });
+        const res = await userSend(ctx, key, { address: a.entry, abi: trellisEntryAbi as Abi, functionName: "redeem", args: [shares, o.receiver ?? address, address] }, `claim ${a.symbol}`);
         paid.push({ asset: a.symbol, shares, assets: res.result as bigint, hash: res.hash });
       }
-      const text = paid.length ? paid.map((p) => `claimed ${eth(p.assets)} ${p.asset} for ${eth(p.shares)} trETH (tx ${p.hash})`).join("\n") : "nothing claimable yet (`trellis withdraw list` shows when requests become payable)";
+      const text = paid.length ? paid.map((p) => `claimed ${ctx.units.amount(p.assets, p.asset)} for ${ctx.units.trEth(p.shares)} (tx ${p.hash})`).join("\n") : "nothing claimable yet (`trellis withdraw list` shows when requests become payable)";
       ctx.out(text, { claimed: paid });
     });
 
@@ -236,14 +255,17 @@ export function registerWithdrawCommands(program: Command, globals: () => Global
     .option("--max-fee <bps>", "accept the quote without asking if its fee is at most this many basis points")
     .option("--yes", "accept the quoted fee without asking")
     .action(async (amount: string, o: { asset: string; maxFee?: string; yes?: boolean }) => {
+      const wanted = parseSharesArg(amount, rawArg(globals));
+      const maxFee = o.maxFee === undefined ? undefined : parseIntegerArg(o.maxFee, "--max-fee", { max: 10_000n });
       const { ctx, key, address } = await user(globals());
       const asset = assetOf(ctx.deployment, o.asset);
-      const shares = await sharesArg(ctx, address, amount);
+      const shares = await sharesHeld(ctx, address, wanted);
+      const u = ctx.units;
       // The lane pays only within an hour of a full refresh of the holdings (anyone may run one): do it if needed.
       const refreshedAt = await read<bigint>(ctx, ctx.deployment.trellis.vault, vaultAbi as Abi, "lastFullRefresh", []);
       const now = (await ctx.publicClient.getBlock()).timestamp;
       if (now > refreshedAt + 3_000n) {
-        await userSend(ctx, key, { address: ctx.deployment.trellis.vault, abi: vaultAbi as Abi, functionName: "refresh", args: [2n ** 32n] });
+        await userSend(ctx, key, { address: ctx.deployment.trellis.vault, abi: vaultAbi as Abi, functionName: "refresh", args: [2n ** 32n] }, "refresh of the holdings (the instant lane pays within an hour of one)");
       }
       const quote = await ctx.publicClient
         .readContract({ address: asset.entry, abi: trellisEntryAbi, functionName: "previewInstantRedeem", args: [shares] })
@@ -254,10 +276,10 @@ export function registerWithdrawCommands(program: Command, globals: () => Global
       const [assets, fee] = quote as readonly [bigint, bigint];
       const value = await read<bigint>(ctx, ctx.deployment.trellis.vault, vaultAbi as Abi, "convertToAssets", [shares]);
       const feeBps = value === 0n ? 0n : (fee * 10_000n + value - 1n) / value;
-      const text = `instant: ${eth(shares)} trETH (${eth(value)} ETH) -> ${eth(assets)} ${asset.symbol} now, fee ${eth(fee)} ETH (${Number(feeBps) / 100}%)`;
+      const text = `instant: ${u.trEth(shares)} (${u.eth(value)}) -> ${u.amount(assets, asset.symbol)} now, fee ${u.eth(fee)} (${Number(feeBps) / 100}%)`;
       let ok = o.yes ?? false;
-      if (o.maxFee !== undefined) {
-        const max = BigInt(o.maxFee);
+      if (maxFee !== undefined) {
+        const max = maxFee;
         if (feeBps > max) throw new UserTxError(`${text}: fee above --max-fee ${max} bps, nothing sent`);
         ok = true;
       }
@@ -269,8 +291,8 @@ export function registerWithdrawCommands(program: Command, globals: () => Global
         ctx.out(`${text}: not accepted, nothing sent`, { accepted: false, shares, assets, fee, feeBps });
         return;
       }
-      const res = await userSend(ctx, key, { address: asset.entry, abi: trellisEntryAbi as Abi, functionName: "instantRedeem", args: [shares, address, address, assets] });
+      const res = await userSend(ctx, key, { address: asset.entry, abi: trellisEntryAbi as Abi, functionName: "instantRedeem", args: [shares, address, address, assets] }, `instant redemption of ${u.trEth(shares)} in ${asset.symbol}`);
       const paid = res.result as bigint;
-      ctx.out(`redeemed ${eth(shares)} trETH: ${eth(paid)} ${asset.symbol} paid, fee ${eth(fee)} ETH (tx ${res.hash})`, { accepted: true, shares, assets: paid, fee, feeBps, hash: res.hash });
+      ctx.out(`redeemed ${u.trEth(shares)}: ${u.amount(paid, asset.symbol)} paid, fee ${u.eth(fee)} (tx ${res.hash})`, { accepted: true, shares, assets: paid, fee, feeBps, hash: res.hash });
     });
 }

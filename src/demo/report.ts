@@ -213,7 +213,7 @@ export async function renderReport(p: RenderReportParameters): Promise<string> {
   const window = p.rateHistory && p.now !== undefined ? realisedApr(p.rateHistory, span * 7, p.now) : undefined;
   const charts: [string, TopLevelSpec][] = [
     ["rate", seriesWithEvents({ title: "trETH rate", weeks: w, field: "rate", yTitle: "ETH per trETH", format: ".4f", seriesName: "rate (ETH/trETH)" })],
-    ["tvl", seriesWithEvents({ title: "TVL (withdrawals paid lower it; a slashing too)", weeks: w, field: "tvl", yTitle: "ETH", format: ",.2f", seriesName: "TVL (ETH)" })],
+    ["tvl", seriesWithEvents({ title: w.some((x) => x.events.some((e) => eventKind(e) === "slashing")) ? "TVL (withdrawals paid lower it; a slashing too)" : "TVL (withdrawals paid lower it)", weeks: w, field: "tvl", yTitle: "ETH", format: ",.2f", seriesName: "TVL (ETH)" })],
     ["apr", aprPerWeek(w)],
     ...(window ? [["sources", rateSources(window.parts)] as [string, TopLevelSpec]] : []),
     ["stake", stakePerOperator(w)],
@@ -225,7 +225,7 @@ export async function renderReport(p: RenderReportParameters): Promise<string> {
     .map((x) => `<tr><td>${x.week}</td><td>${x.rate.toFixed(6)}</td><td>${x.tvl.toFixed(3)}</td>${kinds.map((k) => `<td>${x.actions[k] ?? 0}</td>`).join("")}<td>${esc(x.events.join("; "))}</td></tr>`)
     .join("\n");
   const sources = window
-    ? `<p>From the vault's ${window.syncs} <code>RateSynced</code> events: ${(Object.keys(PART_LABELS) as (keyof typeof PART_LABELS)[]).map((k) => `${PART_LABELS[k]} ${formatPercent(window.parts[k])}`).join(", ")} (each sync's change of total assets over the assets it started from, annualised; realised from the rate: ${window.apr === undefined ? "n/a" : formatPercent(window.apr)}).</p>`
+    ? `<p>From the vault's ${window.syncs} <code>RateSynced</code> events: ${(Object.keys(PART_LABELS) as (keyof typeof PART_LABELS)[]).map((k) => `${PART_LABELS[k]} ${formatPercent(window.parts[k])}`).join(", ")} (what each sync found above the booked total and the gains still streaming in, over the assets it started from, annualised; gains reach the rate gradually, so the rate's own growth, ${window.apr === undefined ? "n/a" : formatPercent(window.apr)}, trails their sum while some still stream in).</p>`
     : "";
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(p.title)}</title>
 <style>body{font-family:${FONT};max-width:980px;margin:2em auto;color:#111}table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:3px 6px;text-align:right}td:last-child{text-align:left}figure.chart{margin:1.5em 0}pre{background:#f6f6f6;padding:1em;overflow:auto}.apr{font-size:1.2em}</style></head><body>

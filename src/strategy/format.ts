@@ -11,7 +11,8 @@ const eth = (wei: bigint): string => {
 };
 const f4 = (x: number) => x.toFixed(4);
 const pct = (x: number) => `${(x * 100).toFixed(3)}%`;
-const short = (a: string) => (a.length > 12 ? `${a.slice(0, 6)}…${a.slice(-4)}` : a);
+// Addresses shortened; names (the CLI passes operator and AVS names) as they are.
+const short = (a: string) => (/^0x[0-9a-fA-F]{10,}/.test(a) ? `${a.slice(0, 6)}…${a.slice(-4)}` : a);
 
 function table(header: string[], rows: string[][]): string {
   const w = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)));

@@ -80,6 +80,9 @@ describe("trellis CLI on the devnet", { timeout: 360_000 }, () => {
     const req = await trellis("--json", "withdraw", "request", "1", "--asset", "rETH");
     expect(req.code).toBe(0);
     const id = JSON.parse(req.stdout).requestId as string;
+    // Every transaction sent prints its hash, in words (stderr; a JSON line with --json).
+    const txLine = (stderr: string, msg: RegExp) => stderr.split("\n").map((l) => (l.startsWith("{") ? JSON.parse(l) : {})).find((l) => msg.test(l.msg ?? ""));
+    expect(txLine(req.stderr, /^request to redeem 1 trETH in rETH confirmed in block \d+$/)?.hash).toMatch(/^0x[0-9a-f]{64}$/);
     const list = JSON.parse((await trellis("--json", "withdraw", "list")).stdout);
     expect(list.requests.map((r: { id: string; state: string }) => [r.id, r.state])).toEqual([[id, "pending"]]);
     expect(Number(list.requests[0].payableFrom)).toBeGreaterThan(Date.now() / 1000 + 600); // the minimum wait
@@ -97,6 +100,9 @@ describe("trellis CLI on the devnet", { timeout: 360_000 }, () => {
     expect(claim.code).toBe(0);
     const [paid] = JSON.parse(claim.stdout).claimed;
     expect(BigInt(paid.assets)).toBe((parseEther("1") * 10n) / 11n); // 1 trETH at rate 1, rETH at 1.1 ETH
+    expect(txLine(claim.stderr, /^claim rETH confirmed in block \d+$/)?.hash).toMatch(/^0x[0-9a-f]{64}$/);
+    // Claims are pooled: once the pool is empty the finalized request reads as claimed.
+    expect(JSON.parse((await trellis("--json", "withdraw", "list")).stdout).requests[0].state).toBe("claimed");
   }, 300_000); // a dozen CLI processes
 
   it("cancels a request (the escrow comes back exactly) and explains refused requests in words", async () => {

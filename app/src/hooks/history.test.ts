@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { aprBreakdown, realisedApr, type HistoryPoint } from "./history.js";
+import { aprBreakdown, pendingAt, realisedApr, syncGain, type HistoryPoint } from "./history.js";
 
 const WAD = 10n ** 18n;
 const day = 86_400;
@@ -33,5 +33,29 @@ describe("APR from history", () => {
     const points = [point(0, WAD, WAD), point(3_599, WAD + 1n, WAD)];
     expect(realisedApr(points)).toBeUndefined();
     expect(aprBreakdown(points, { booked: 1n, rewards: 0n, fee: 0n })).toBeUndefined();
+  });
+  it("caps the rewards at the gains the syncs found (a claim not yet measured is not counted twice)", () => {
+    const points = [point(0, WAD, 100n * WAD), point(365 * day, WAD, 100n * WAD)];
+    const b = aprBreakdown(points, { booked: WAD, rewards: 3n * WAD, fee: 0n })!;
+    expect(b.avsRewards).toBeCloseTo(0.01, 9);
+    expect(b.lstYieldAndOther).toBeCloseTo(0, 9);
+  });
+});
+
+describe("gains a sync found under streaming", () => {
+  it("counts only the mark above the booked total and what was still streaming in", () => {
+    // Booked 100 (with what streamed so far), 2 still pending from the last sync, the mark at 103: 1 is new.
+    expect(syncGain({ oldTotalAssets: 100n * WAD, measuredAssets: 103n * WAD, pendingBefore: 2n * WAD })).toEqual({ gain: WAD, loss: 0n });
+    // A mark between the booked total and booked + pending finds nothing new (and loses nothing booked).
+    expect(syncGain({ oldTotalAssets: 100n * WAD, measuredAssets: 101n * WAD, pendingBefore: 2n * WAD })).toEqual({ gain: 0n, loss: 0n });
+    // A mark below the booked total is a loss of the difference.
+    expect(syncGain({ oldTotalAssets: 100n * WAD, measuredAssets: 97n * WAD, pendingBefore: 2n * WAD })).toEqual({ gain: 0n, loss: 3n * WAD });
+  });
+  it("releases pending gains at the vault's speed from its checkpoint", () => {
+    const books = { pending: 1_000n, releasePerSecond: 10n, checkpoint: 500n };
+    expect(pendingAt(books, 500n)).toBe(1_000n);
+    expect(pendingAt(books, 550n)).toBe(500n);
+    expect(pendingAt(books, 700n)).toBe(0n);
+    expect(pendingAt(books, 400n)).toBe(1_000n);
   });
 });

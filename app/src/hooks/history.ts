@@ -20,9 +20,33 @@ const EVENTS = [
 const YEAR = 365 * 86_400;
 const WAD = 10n ** 18n;
 
-/** Where the window's gains came from, each annualised over the time-weighted TVL (fractions, 0.05 = 5%). */
-/** `booked` is the gains booked at syncs; `losses` the falls booked at once (`LossBooked`, slashes); net = booked − losses − fee. */
+/**
+ * Where the window's gains came from, each annualised over the time-weighted TVL (fractions, 0.05 = 5%).
+ * `booked` is the gains the syncs found (fee included); `losses` the falls booked at once (slashes, an LST's price
+ * falling); net = booked − losses − fee. Gains reach the rate over time (they stream in at a bounded speed), so the
+ * realised APR (the rate's growth) trails `net` while some are `streaming`.
+ */
 export type AprBreakdown = { booked: number; avsRewards: number; lstYieldAndOther: number; losses: number; fee: number; net: number };
+
+/** What one sync found: the vault's `RateSynced` fields and the gains still streaming in just before it. */
+export type SyncFound = { oldTotalAssets: bigint; measuredAssets: bigint; pendingBefore: bigint };
+
+/**
+ * New gains and losses a sync found. The booked total before a sync already holds what had streamed in, and
+ * `pendingBefore` is what was found earlier and had not streamed in yet: only the mark above both is new. A mark
+ * below the booked total is a loss, applied at once (the pending gains it cancels were never in the rate).
+ */
+export function syncGain(s: SyncFound): { gain: bigint; loss: bigint } {
+  if (s.measuredAssets < s.oldTotalAssets) return { gain: 0n, loss: s.oldTotalAssets - s.measuredAssets };
+  const known = s.oldTotalAssets + s.pendingBefore;
+  return { gain: s.measuredAssets > known ? s.measuredAssets - known : 0n, loss: 0n };
+}
+
+/** Gains pending at `timestamp` given the vault's `books()` read at an earlier block (its checkpoint is that block's time). */
+export function pendingAt(b: { pending: bigint; releasePerSecond: bigint; checkpoint: bigint }, timestamp: bigint): bigint {
+  const released = b.releasePerSecond * (timestamp > b.checkpoint ? timestamp - b.checkpoint : 0n);
+  return released >= b.pending ? 0n : b.pending - released;
+}
 
 export function useRateHistory() {
   const { deployment, fromBlock, devnet } = useAppConfig();
@@ -51,24 +75,32 @@ export function useRateHistory() {
         }),
       );
       const syncs = logs.filter((l) => l.eventName === "RateSynced").length;
-      // Booked gains and fees from each sync; restaked AVS rewards valued at the registry's price then.
-      let booked = 0n;
-      let fee = 0n;
-      let rewards = 0n;
-      let losses = 0n;
-      for (const l of logs) {
-        if (l.eventName === "LossBooked") losses += l.args.oldTotalAssets! - l.args.newTotalAssets!;
-        if (l.eventName === "RateSynced") {
-          booked += l.args.newTotalAssets! - l.args.oldTotalAssets!;
-          fee += (l.args.feeShares! * l.args.newRate!) / WAD;
-        } else if (l.eventName === "RewardsClaimed" && !l.args.toTreasury) {
-          const price = await client
-            .readContract({ address: deployment.trellis.assetRegistry, abi: assetRegistryAbi, functionName: "price", args: [l.args.token!], blockNumber: l.blockNumber })
-            .catch(() => 0n); // a reward token Trellis does not price adds nothing to the rate
-          rewards += (l.args.amount! * price) / WAD;
-        }
-      }
-      return { points, syncs, realisedApr: realisedApr(points), breakdown: aprBreakdown(points, { booked, rewards, losses, fee }) };
+      // Gains each sync found (net of what was still streaming in from earlier syncs) and its fee; losses booked;
+      // restaked AVS rewards valued at the registry's price then.
+      const parts = await Promise.all(
+        logs.map(async (l) => {
+          if (l.eventName === "LossBooked") return { losses: l.args.oldTotalAssets! - l.args.newTotalAssets! };
+          if (l.eventName === "RateSynced") {
+            const [before, block] = await Promise.all([
+              client.readContract({ address: vault, abi: vaultAbi, functionName: "books", blockNumber: l.blockNumber! - 1n }),
+              client.getBlock({ blockNumber: l.blockNumber! }),
+            ]);
+            const found = syncGain({ oldTotalAssets: l.args.oldTotalAssets!, measuredAssets: l.args.measuredAssets!, pendingBefore: pendingAt(before, block.timestamp) });
+            return { booked: found.gain, losses: found.loss, fee: (l.args.feeShares! * l.args.newRate!) / WAD };
+          }
+          if (l.eventName === "RewardsClaimed" && !l.args.toTreasury) {
+            const price = await client
+              .readContract({ address: deployment.trellis.assetRegistry, abi: assetRegistryAbi, functionName: "price", args: [l.args.token!], blockNumber: l.blockNumber })
+              .catch(() => 0n); // a reward token Trellis does not price adds nothing to the rate
+            return { rewards: (l.args.amount! * price) / WAD };
+          }
+          return {};
+        }),
+      );
+      const sum = (k: "booked" | "losses" | "fee" | "rewards") => parts.reduce((t, p) => t + ((p as Partial<Record<typeof k, bigint>>)[k] ?? 0n), 0n);
+      const streaming = (await client.readContract({ address: vault, abi: vaultAbi, functionName: "books", blockNumber: latest })).pending;
+      const breakdown = aprBreakdown(points, { booked: sum("booked"), rewards: sum("rewards"), losses: sum("losses"), fee: sum("fee") });
+      return { points, syncs, realisedApr: realisedApr(points), breakdown, streaming };
     },
     refetchInterval: devnet ? 8_000 : 60_000,
   });
@@ -98,5 +130,7 @@ export function aprBreakdown(points: HistoryPoint[], eth: { booked: bigint; rewa
   const avsRewards = apr(eth.rewards);
   const fee = apr(eth.fee);
   const losses = apr(eth.losses ?? 0n);
-  return { booked, avsRewards, lstYieldAndOther: booked - avsRewards, losses, fee, net: booked - losses - fee };
+  // Rewards are part of what the syncs found; a reward the window's syncs have not measured yet is not counted.
+  const rewards = Math.min(avsRewards, booked);
+  return { booked, avsRewards: rewards, lstYieldAndOther: booked - rewards, losses, fee, net: booked - losses - fee };
 }

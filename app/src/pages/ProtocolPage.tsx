@@ -44,13 +44,17 @@ function Overview() {
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 
 function AprBreakdownLine() {
-  const b = useRateHistory().data?.breakdown;
+  const data = useRateHistory().data;
+  const b = data?.breakdown;
+  if (!data) return null;
   if (!b) return <Empty>APR breakdown: needs an hour of history.</Empty>;
-  // Losses (LossBooked: slashes, falls of an LST's price) show only when there were some.
+  // Losses (slashes, falls of an LST's price) show only when there were some. Gains stream into the rate at a
+  // bounded speed after the sync that found them, so the realised APR trails the net while some are pending.
   return (
     <p className="breakdown" data-testid="apr-breakdown">
-      Gains booked over the window, per year of TVL: LST yield and other {pct(b.lstYieldAndOther)} + restaked AVS rewards {pct(b.avsRewards)}
-      {b.losses > 0 ? ` − losses booked ${pct(b.losses)}` : ""} − protocol fee {pct(b.fee)} = {pct(b.net)} to holders
+      Gains the syncs found over the window, per year of TVL: LST yield and other {pct(b.lstYieldAndOther)} + restaked AVS rewards {pct(b.avsRewards)}
+      {b.losses > 0 ? ` − losses ${pct(b.losses)}` : ""} − protocol fee {pct(b.fee)} = {pct(b.net)} to holders
+      {data.streaming > 0n ? `; ${formatEth(data.streaming, 4)} of it still streaming into the rate` : ""}.
     </p>
   );
 }
