@@ -28,6 +28,7 @@ async function timeSolve(operators: number, operatorSets: number, runs: number, 
   const times: number[] = [];
   const cpu: number[] = [];
   let info = "";
+  let iterations = 0;
   for (let r = 0; r <= runs; r++) {
     const t0 = performance.now();
     const c0 = process.cpuUsage();
@@ -40,12 +41,15 @@ async function timeSolve(operators: number, operatorSets: number, runs: number, 
       times.push(ms);
       cpu.push((c1.user + c1.system) / 1000);
     }
-    info = `${res.lp.columns} columns (${res.lp.integers} binary), ${res.lp.rows} rows, ${res.solves} solve(s)`;
+    info = `${res.lp.columns} columns (${res.lp.integers} binary), ${res.lp.rows} rows, ${res.solves} solve(s), ${res.iterations} simplex iterations`;
+    iterations = res.iterations;
   }
   console.error(`engine ${operators}x${operatorSets}${tag}: ${info}; wall ${times.map((t) => t.toFixed(0)).join(", ")} ms`);
   emit(`engine.solve.${operators}x${operatorSets}${tag}.ms`, round(median(times), 1), "ms");
   // CPU time of this process: the wall time on an idle machine (the bench machine is shared).
   emit(`engine.solve.${operators}x${operatorSets}${tag}.cpu.ms`, round(median(cpu), 1), "ms");
+  // Simplex iterations of all solves: the solver's work, independent of the machine's load.
+  emit(`engine.solve.${operators}x${operatorSets}${tag}.iterations`, iterations, "count");
 }
 
 await timeSolve(50, 10, 5, {}, "");

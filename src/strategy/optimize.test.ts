@@ -19,6 +19,20 @@ describe("optimize", () => {
     expect(b.objective.valueEth).toBeCloseTo(a.objective.valueEth, 6);
   });
 
+  it("column generation (pricing) reaches the full LP's optimum, with and without the dilution refinement", async () => {
+    const g = generate({ seed: 8, operators: 150, operatorSets: 20, strategies: 2 });
+    for (const dilution of [false, true]) {
+      const i = buildInstance(g.snapshot, g.avsData, { ...g.params, dilution, maxDilutionRounds: dilution ? 20 : 1 });
+      const full = await optimizeInstance(i, { pricing: "off" });
+      const priced = await optimizeInstance(i, { pricing: "on" });
+      // The first restricted solve leaves most positions out; pricing brings back what pays.
+      expect(priced.solves).toBeGreaterThan(1);
+      if (!dilution) expect(priced.lpObjective).toBeCloseTo(full.lpObjective, 7);
+      // With refinement the cut points follow the solutions: both end within the tolerance of the true value.
+      expect(Math.abs(priced.objective.valueEth - full.objective.valueEth) / Math.abs(full.objective.valueEth)).toBeLessThan(1e-3);
+    }
+  });
+
   it('"bootstrap" robustness: binaries in both backends, same optimum, at least the "snapshot" optimum', async () => {
     // Seed 2: one set below its bound that Trellis can lift once turnover and loss limits allow.
     const g = generate({ seed: 2, operators: 12, operatorSets: 5, strategies: 2 });

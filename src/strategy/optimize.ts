@@ -42,6 +42,7 @@ import {
   fairShare,
   gasPerEth,
   glideTargets,
+  netExposures,
   rewardBudget,
   uncertaintyPerEth,
   zeroMoves,
@@ -115,6 +116,8 @@ export interface LinearProgram {
   rows: number;
   nonzeros: number;
 }
+
+const TANGENT_STEPS = [0.1, 0.25, 0.5, 1, 2, 4, 8, 16];
 
 /** Formats a coefficient deterministically (shortest round-trip form, no "-0"). */
 const num = (v: number): string => (Object.is(v, -0) || v === 0 ? "0" : String(v));
@@ -280,8 +283,12 @@ export function buildLp(
   const reaching = P.flatMap((p, i) => (p.reachable > 0 ? [i] : []));
   const capRows = (family: LimitFamily, ks: number[], cap: number, name: string) => {
     scope = ks.length === inst.sets.length ? "all" : { sets: ks };
-    const inGroup = new Set(ks);
-    const rs = reaching.filter((i) => ks.length === inst.sets.length || P[i]!.sets.some((f) => inGroup.has(f.set)));
+    let rs = reaching;
+    if (ks.length !== inst.sets.length) {
+      const seen = new Set<number>();
+      for (const k of ks) for (const { i } of setPositions[k]!) if (P[i]!.reachable > 0) seen.add(i);
+      rs = [...seen].sort((a, b) => a - b);
+    }
     const phi = rs.map((i) => P[i]!.reachable);
     const extraSteady = rs.reduce((acc, i) => acc + P[i]!.reachable * P[i]!.active, 0);
     const extraNow = rs.reduce((acc, i) => acc + P[i]!.reachable * (P[i]!.active + P[i]!.queued), 0);
@@ -368,6 +375,10 @@ export function buildLp(
   const gas = gasPerEth(inst);
   const delay = params.withdrawalDelayDays / 365;
   const cost = new Float64Array(numCols);
+  // Tangent points: spread over the net exposure one plan can reach (today's net exposure n0_k
+  // +- the most stake a plan can add or remove, times the set's largest net fraction), within
+  // [0, cap], plus n0_k itself: the cuts are dense where the solution can be.
+  const reachMove = maxPlanStake(inst, relax);
   inst.sets.forEach((s, k) => {
     cost[e(k)] = -h * s.slashingProbability * s.slashingSeverity;
     if (!params.dilution && nIndex.has(k)) cost[en(k)] = h * s.rewardApr;
@@ -376,11 +387,16 @@ export function buildLp(
     cost[rk] = h;
     const R = rewardBudget(s.rewardApr, s.totalStake);
     const so = dilutionOthers(s.others);
-    const ub = Math.max(s.capEth, 1e-9);
+    const sp = setPositions[k]!;
+    const n0 = sp.reduce((sum, { i, net }) => sum + net * P[i]!.active, 0);
+    const maxNet = sp.reduce((m, { net }) => Math.max(m, net), 0);
+    const cap = Math.max(s.capEth, n0, 1e-9);
+    const lo = Math.max(0, n0 - maxNet * reachMove.removed);
+    const hi = Math.max(lo + 1e-9, Math.min(cap, n0 + maxNet * reachMove.added));
     const nCuts = Math.max(2, params.tangentCuts);
-    const pts = new Set<number>();
-    for (let j = 0; j < nCuts; j++) pts.add((ub * j) / (nCuts - 1));
-    if (e0[k]! < ub) pts.add(e0[k]!);
+    const pts = new Set<number>([lo, hi, n0]);
+    const span = Math.max(n0, dilutionOthers(s.others) / 4);
+    for (const f of TANGENT_STEPS.slice(0, Math.max(0, nCuts - 2))) for (const p of [n0 - f * span, n0 + f * span]) if (p > lo && p < hi) pts.add(p);
     for (const ej of [...pts].sort((x, y) => x - y)) {
       const slope = (R * so) / ((so + ej) * (so + ej));
       const icpt = (R * ej * ej) / ((so + ej) * (so + ej));
@@ -466,6 +482,27 @@ export function buildLp(
 }
 
 /**
+ * The most stake one plan can add (N, see maxSetExposures) and remove (decreases <= active stake,
+ * and <= the turnover cap), from the limits that are not relaxed.
+ */
+function maxPlanStake(inst: Instance, relax: ReadonlySet<LimitFamily>): { added: number; removed: number } {
+  const on = (f: LimitFamily) => !relax.has(f);
+  const { limits } = inst;
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const matured = sum(inst.matured);
+  let nowMax = Infinity;
+  if (on("liquidity")) nowMax = Math.min(nowMax, sum(inst.idle) + matured);
+  if (on("turnover")) nowMax = Math.min(nowMax, limits.turnoverEth);
+  if (on("minBuffer")) nowMax = Math.min(nowMax, Math.max(0, inst.buffer + matured - limits.minBufferEth));
+  const active = sum(inst.positions.map((p) => p.active));
+  const laterMax = on("liquidity") ? active : Infinity;
+  let added = Math.min(nowMax + laterMax, 1000 * Math.max(1, inst.tvl + active));
+  if (on("liquidity") && on("turnover")) added = Math.min(added, limits.turnoverEth);
+  const removed = on("turnover") ? Math.min(active, limits.turnoverEth) : active;
+  return { added: Math.max(0, added), removed: Math.max(0, removed) };
+}
+
+/**
  * Big-M values of the "bootstrap" rows, from the limits that are not relaxed. N: the most stake
  * a plan can add (increases now <= buffer + completable, turnover, spare buffer; increases later
  * <= decreases <= active stake; with liquidity and turnover, now + later <= turnover). C_k: the
@@ -483,17 +520,7 @@ function maxSetExposures(
   const on = (f: LimitFamily) => !relax.has(f);
   const P = inst.positions;
   const { limits } = inst;
-  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-  const matured = sum(inst.matured);
-  let nowMax = Infinity;
-  if (on("liquidity")) nowMax = Math.min(nowMax, sum(inst.idle) + matured);
-  if (on("turnover")) nowMax = Math.min(nowMax, limits.turnoverEth);
-  if (on("minBuffer")) nowMax = Math.min(nowMax, Math.max(0, inst.buffer + matured - limits.minBufferEth));
-  const active = sum(P.map((p) => p.active));
-  const laterMax = on("liquidity") ? active : Infinity;
-  let maxAdded = Math.min(nowMax + laterMax, 1000 * Math.max(1, inst.tvl + active));
-  if (on("liquidity") && on("turnover")) maxAdded = Math.min(maxAdded, limits.turnoverEth);
-  maxAdded = Math.max(0, maxAdded);
+  const maxAdded = maxPlanStake(inst, relax).added;
   const maxGrowth: number[] = [];
   const maxExp = inst.sets.map((s, k) => {
     let m = Infinity;
@@ -572,6 +599,8 @@ interface SolveOutcome {
   binding: BindingLimit[];
   /** LP solves of the dilution refinement (1: the first solve was within tolerance). */
   rounds: number;
+  /** Simplex iterations of all solves (0 for the text backend). */
+  iterations: number;
 }
 
 /**
@@ -586,6 +615,13 @@ export type LpBackend = "arrays" | "lpText";
  * below the verifier's tolerance), and a relative gap of 1e-6 (the LP's optimum up to round-off).
  */
 const MIP_OPTIONS = { mip_feasibility_tolerance: 1e-9, mip_rel_gap: 1e-6 } as const;
+
+/**
+ * LP options: no presolve. The LP has few reductions to offer (its rows are limits and
+ * definitions over distinct columns) and presolve cost about a quarter of the solve at 2000x200;
+ * the warm re-solves of the refinement skip it anyway.
+ */
+const LP_OPTIONS = { presolve: "off" } as const;
 
 function integrality(lp: LinearProgram): Int32Array {
   const out = new Int32Array(lp.columns);
@@ -637,27 +673,71 @@ function refinementCuts(inst: Instance, lp: LinearProgram, x: ArrayLike<number>,
   return over.filter((o) => o.gap > floor).map(({ set, point }) => ({ set, point }));
 }
 
+/**
+ * Column generation (pricing): the first solve leaves out the moves of positions unlikely to move
+ * (their u, l, d fixed at 0), and every later solve brings back each left-out position whose
+ * column has a positive reduced cost (it would improve the objective). When none has, the
+ * restricted optimum is the full LP's optimum (LP duality); a restricted LP that is infeasible
+ * brings back every position. On large instances this makes each simplex iteration several times
+ * cheaper (most of the 3 x positions columns sit at 0).
+ *
+ * Likely movers, by a first-order score at today's state: the value of one more ETH in the
+ * position over the horizon (diluted reward at today's net exposure - expected loss - gas -
+ * uncertainty - glide penalty on sets the glide path shrinks), the best `share` for increases and
+ * the worst for decreases; positions that must move (off the allowlist) always.
+ */
+export function likelyMovers(inst: Instance, share = 0.06): Uint8Array {
+  const P = inst.positions;
+  const h = inst.params.horizonDays / 365;
+  const n0 = netExposures(inst, Float64Array.from(P, (p) => p.active));
+  const glide = glideTargets(inst);
+  const gas = gasPerEth(inst);
+  const value = P.map((p, i) => {
+    let v = 0;
+    for (const f of p.sets) {
+      const s = inst.sets[f.set]!;
+      const so = dilutionOthers(s.others);
+      v += h * (f.net * rewardBudget(s.rewardApr, s.totalStake) * so / ((so + n0[f.set]!) * (so + n0[f.set]!)) - f.fraction * s.slashingProbability * s.slashingSeverity);
+      if (glide.has(f.set)) v -= inst.params.glidePenalty * f.fraction;
+    }
+    return v - gas - uncertaintyPerEth(inst, i);
+  });
+  const order = P.map((_, i) => i).sort((a, b) => value[b]! - value[a]! || a - b);
+  const k = Math.max(20, Math.ceil(share * P.length));
+  const out = new Uint8Array(P.length);
+  for (const i of order.slice(0, k)) out[i] = 1;
+  for (const i of order.slice(-k)) if (P[i]!.active > 0) out[i] = 1;
+  P.forEach((p, i) => {
+    if (!p.allowed && p.active > 0) out[i] = 1;
+  });
+  return out;
+}
+
+/** Reduced costs above this (ETH per ETH) bring a left-out position back (HiGHS' dual tolerance). */
+const PRICING_TOLERANCE = 1e-7;
+
 function runHighs(
   highs: Highs,
   lp: LinearProgram,
   backend: LpBackend,
   inst: Instance,
   refine: boolean,
-): { run: HighsRun; cuts: Cut[]; rounds: number } {
+  movers: Uint8Array | null = null,
+): { run: HighsRun; cuts: Cut[]; rounds: number; iterations: number } {
   const rounds = Math.max(1, inst.params.maxDilutionRounds);
   if (backend === "lpText") {
     // Text: rebuild with the accumulated cuts each round (same cuts as the arrays path).
     const cuts: Cut[] = [];
     let cur = lp;
     for (let round = 1; ; round++) {
-      const res = highs.solve(lpText(cur), { output_flag: false, ...(cur.integerCols ? MIP_OPTIONS : {}) });
-      if (res.Status !== "Optimal") return { run: { status: res.Status, x: [], duals: [], objective: NaN }, cuts, rounds: round };
+      const res = highs.solve(lpText(cur), { output_flag: false, ...(cur.integerCols ? MIP_OPTIONS : LP_OPTIONS) });
+      if (res.Status !== "Optimal") return { run: { status: res.Status, x: [], duals: [], objective: NaN }, cuts, rounds: round, iterations: 0 };
       const cols = res.Columns as Record<string, { Primal: number }>;
       const x = Array.from(cur.colCost, (_, j) => cols[cur.colName(j)]?.Primal ?? 0);
       const duals = cur.integerCols ? [] : (res.Rows as { Dual?: number }[]).map((r) => r.Dual ?? 0);
       const run = { status: "Optimal", x, duals, objective: res.ObjectiveValue };
       const more = refine && !cur.integerCols && round < rounds ? refinementCuts(inst, cur, x, res.ObjectiveValue) : [];
-      if (!more.length) return { run, cuts, rounds: round };
+      if (!more.length) return { run, cuts, rounds: round, iterations: 0 };
       cuts.push(...more);
       cur = withCuts(inst, lp, cuts);
     }
@@ -677,20 +757,45 @@ function runHighs(
       ...(lp.integerCols ? { integrality: integrality(lp) } : {}),
     },
     (model) => {
-      model.options.set({ output_flag: false, ...(lp.integerCols ? MIP_OPTIONS : {}) });
+      // Pricing: a restricted first solve is small enough that presolve pays (it drops the fixed columns).
+      model.options.set({ output_flag: false, ...(lp.integerCols ? MIP_OPTIONS : movers ? {} : LP_OPTIONS) });
+      const n = inst.positions.length;
+      const out = movers ? Uint8Array.from(movers, (m) => 1 - m) : new Uint8Array(n);
+      const setIn = (i: number) => {
+        out[i] = 0;
+        for (const j of [i, n + i, 2 * n + i]) model.changeColBounds(j, inf(lp.colLower[j]!), inf(lp.colUpper[j]!));
+      };
+      for (let i = 0; i < n; i++) if (out[i]) for (const j of [i, n + i, 2 * n + i]) model.changeColBounds(j, 0, 0);
+      let left = out.reduce((a, b) => a + b, 0);
       const cuts: Cut[] = [];
+      let iterations = 0;
+      let dilutionRounds = 1;
       for (let round = 1; ; round++) {
         model.run();
+        iterations += Number(model.info.get("simplex_iteration_count"));
         const code = model.getModelStatus();
         const ms = highs.constants.modelStatus;
+        if (code !== ms.optimal && left > 0 && code !== ms.unbounded) {
+          // The restricted LP says nothing about the full one: bring every position back.
+          for (let i = 0; i < n; i++) if (out[i]) setIn(i);
+          left = 0;
+          continue;
+        }
         if (code !== ms.optimal) {
           const status = code === ms.infeasible ? "Infeasible" : code === ms.unbounded ? "Unbounded" : code === ms.unboundedOrInfeasible ? "Primal infeasible or unbounded" : `status ${code}`;
-          return { run: { status, x: [], duals: [], objective: NaN }, cuts, rounds: round };
+          return { run: { status, x: [], duals: [], objective: NaN }, cuts, rounds: round, iterations };
         }
         const sol = model.getSolution();
         const run = { status: "Optimal", x: sol.colValue, duals: lp.integerCols ? [] : sol.rowDual, objective: model.getObjectiveValue() };
-        const more = refine && !lp.integerCols && round < rounds ? refinementCuts(inst, lp, sol.colValue, run.objective) : [];
-        if (!more.length) return { run, cuts, rounds: round };
+        let priced = 0;
+        const d = sol.colDual;
+        if (left > 0)
+          for (let i = 0; i < n; i++)
+            if (out[i] && Math.max(d[i]!, d[n + i]!, d[2 * n + i]!) > PRICING_TOLERANCE) setIn(i), priced++;
+        left -= priced;
+        const more = refine && !lp.integerCols && dilutionRounds < rounds ? refinementCuts(inst, lp, sol.colValue, run.objective) : [];
+        if (!more.length && !priced) return { run, cuts, rounds: round, iterations };
+        if (more.length) dilutionRounds++;
         for (const c of more) {
           const { slope, icpt } = rewardCutRow(inst, c.set, c.point);
           const rcol = lp.rewardCols.find((r) => r.set === c.set)!.col;
@@ -749,17 +854,24 @@ export interface BindingLimit {
   scope: RowScope;
 }
 
+/** Column generation from this many positions on ("auto"): below it the full LP is as fast. */
+export const PRICING_MIN_POSITIONS = 2000;
+
 async function solveLp(
   inst: Instance,
   relax: ReadonlySet<LimitFamily>,
   feasibilityOnly = false,
   backend: LpBackend = "arrays",
+  pricing: PricingMode = "auto",
 ): Promise<SolveOutcome> {
   const highs = await loadHighs();
   const lp = buildLp(inst, relax, feasibilityOnly);
+  const usePricing =
+    backend === "arrays" && !feasibilityOnly && !lp.integerCols && (pricing === "on" || (pricing === "auto" && inst.positions.length >= PRICING_MIN_POSITIONS));
+  const movers = usePricing ? likelyMovers(inst) : null;
   const run = (model: LinearProgram) => {
     try {
-      return runHighs(highs, model, backend, inst, !feasibilityOnly && inst.params.dilution);
+      return runHighs(highs, model, backend, inst, !feasibilityOnly && inst.params.dilution, model.integerCols ? null : movers);
     } catch (e) {
       throw new SolverError("HiGHS failed", [(e as Error).message]);
     }
@@ -767,7 +879,7 @@ async function solveLp(
   let out = run(lp);
   let finalLp = lp;
   if (out.run.status === "Infeasible" || out.run.status === "Primal infeasible or unbounded")
-    return { status: "infeasible", moves: zeroMoves(inst), lpObjective: NaN, lp, binding: [], rounds: out.rounds };
+    return { status: "infeasible", moves: zeroMoves(inst), lpObjective: NaN, lp, binding: [], rounds: out.rounds, iterations: out.iterations };
   if (out.run.status !== "Optimal") throw new SolverError(`HiGHS returned status "${out.run.status}"`);
   if (lp.integerCols) {
     // A binary within the integrality tolerance of 0 still lets a little stake in; fix the
@@ -777,7 +889,7 @@ async function solveLp(
     const fixedLp = buildLp(inst, relax, feasibilityOnly, lifted);
     const fixed = run(fixedLp);
     if (fixed.run.status === "Optimal") {
-      out = { ...fixed, rounds: out.rounds + fixed.rounds };
+      out = { ...fixed, rounds: out.rounds + fixed.rounds, iterations: out.iterations + fixed.iterations };
       finalLp = fixedLp;
     }
   }
@@ -800,7 +912,7 @@ async function solveLp(
   }
   binding.sort((a, b) => b.valuePerEth - a.valuePerEth || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const lpSize = { ...finalLp, integerCols: lp.integerCols };
-  return { status: "optimal", moves, lpObjective: res.objective, lp: lpSize, binding, rounds: out.rounds };
+  return { status: "optimal", moves, lpObjective: res.objective, lp: lpSize, binding, rounds: out.rounds, iterations: out.iterations };
 }
 
 export interface OptimizeResult {
@@ -818,18 +930,25 @@ export interface OptimizeResult {
   binding: BindingLimit[];
   /** LP solves, including the dilution refinement's. */
   solves: number;
+  /** Simplex iterations over all solves (a load-independent measure of the solver's work). */
+  iterations: number;
 }
+
+/** Column generation: "auto" from `PRICING_MIN_POSITIONS` positions, "on"/"off" to force it
+ *  (the optimum is the same; tests compare both). */
+export type PricingMode = "auto" | "on" | "off";
 
 export interface OptimizeOptions {
   /** Leave these limit families out (diagnostics only; the result is not a valid plan). */
   relax?: LimitFamily[];
   backend?: LpBackend;
+  pricing?: PricingMode;
 }
 
 /** Solves the LP for an instance and verifies the result; throws typed errors. */
 export async function optimizeInstance(inst: Instance, options: OptimizeOptions = {}): Promise<OptimizeResult> {
   const relax = new Set(options.relax ?? []);
-  const out = await solveLp(inst, relax, false, options.backend);
+  const out = await solveLp(inst, relax, false, options.backend, options.pricing);
   if (out.status === "infeasible") throw await diagnoseInfeasibility(inst, relax);
   if (!relax.size) verifyMoves(inst, out.moves);
   return {
@@ -841,6 +960,7 @@ export async function optimizeInstance(inst: Instance, options: OptimizeOptions 
     lp: { columns: out.lp.columns, rows: out.lp.rows, nonzeros: out.lp.nonzeros, integers: out.lp.integerCols?.length ?? 0 },
     binding: out.binding,
     solves: out.rounds,
+    iterations: out.iterations,
   };
 }
 
