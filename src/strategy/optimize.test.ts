@@ -39,7 +39,7 @@ describe("optimize", () => {
     const p = { ...g.params, turnoverBps: 10_000, maxScenarioLossBps: 5000, cvarWeight: 0 };
     const boot = buildInstance(g.snapshot, g.avsData, { ...p, robustness: "bootstrap" });
     const snap = buildInstance(g.snapshot, g.avsData, { ...p, robustness: "snapshot" });
-    const a = await optimizeInstance(boot, { backend: "arrays" });
+    const a = await optimizeInstance(boot, { backend: "arrays", lifts: "mip" });
     const b = await optimizeInstance(boot, { backend: "lpText" });
     const s = await optimizeInstance(snap);
     expect(a.lp.integers).toBeGreaterThan(0);
@@ -47,6 +47,35 @@ describe("optimize", () => {
     expect(lpText(buildLp(boot))).toMatch(/\nBinary\n b\d+/);
     expect(b.lpObjective).toBeCloseTo(a.lpObjective, 6);
     expect(a.lpObjective).toBeGreaterThan(s.lpObjective + 0.1);
+    // The greedy lift search (the default) finds the same optimum here, with no binary (up to the
+    // dilution refinement's tolerance: the cut points follow each path's solutions).
+    const gr = await optimizeInstance(boot);
+    expect(gr.lp.integers).toBe(0);
+    expect(Math.abs(gr.objective.valueEth - a.objective.valueEth) / Math.abs(a.objective.valueEth)).toBeLessThan(5e-4);
+  });
+
+  it('"bootstrap" greedy lifts: the best lift pattern (every pattern enumerated), at least the MIP\'s value', async () => {
+    // Instances with 2-3 liftable sets; the greedy search must find the best pattern: exactly
+    // without dilution (a pure LP per pattern), within the dilution tolerance with it.
+    for (const [seed, dilution] of [[5, false], [32, false], [24, false], [17, true], [32, true]] as const) {
+      const g = generate({ seed, operators: 30, operatorSets: 10, strategies: 2 });
+      const p = { ...g.params, turnoverBps: 10_000, maxScenarioLossBps: 5000, robustness: "bootstrap" as const, dilution, ...(dilution ? {} : { cvarWeight: 0 }) };
+      const boot = buildInstance(g.snapshot, g.avsData, p);
+      const candidates = buildLp(boot, new Set(), false, new Set()).lifts.map((l) => l.set);
+      expect(candidates.length).toBeGreaterThanOrEqual(2);
+      let best = -Infinity;
+      for (let mask = 0; mask < 1 << candidates.length; mask++) {
+        const lifted = new Set(candidates.filter((_, j) => mask & (1 << j)));
+        const r = await optimizeInstance(boot, { fixedLifts: lifted }).catch(() => null);
+        if (r) best = Math.max(best, dilution ? r.objective.valueEth : r.lpObjective);
+      }
+      const greedy = await optimizeInstance(boot);
+      const mip = await optimizeInstance(boot, { lifts: "mip" });
+      const value = (r: typeof greedy) => (dilution ? r.objective.valueEth : r.lpObjective);
+      if (dilution) expect((best - value(greedy)) / Math.abs(best)).toBeLessThan(5e-4);
+      else expect(value(greedy)).toBeCloseTo(best, 7);
+      expect(value(greedy)).toBeGreaterThanOrEqual(value(mip) - 5e-4 * Math.abs(value(mip)));
+    }
   });
 
   it("writes deterministic LP text", () => {

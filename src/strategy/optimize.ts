@@ -88,6 +88,8 @@ interface Row {
   coefs: number[];
   sense: "<=" | ">=" | "=";
   rhs: number;
+  /** "bootstrap" with fixed lifts: the set whose lift this row states (no growth, or robust). */
+  lift?: number | undefined;
 }
 
 /** The LP as sparse arrays (rows in CSR), maximized. `lpText` renders it in CPLEX LP format. */
@@ -109,6 +111,12 @@ export interface LinearProgram {
   /** Column of n_k (net exposure of set k, paying depositors) and the reward columns r_k. */
   exposureCol: (k: number) => number;
   rewardCols: { set: number; col: number }[];
+  /**
+   * "bootstrap" with fixed lifts: one row per liftable set, e_k <= E0_k (not lifted: no growth)
+   * or e_k >= B_k - others_k (lifted: robust after the plan). The greedy lift search turns one
+   * into the other by changing the row's bounds.
+   */
+  lifts: { set: number; row: number; noGrowth: number; robust: number; name: string }[];
   starts: Int32Array;
   indices: Int32Array;
   values: Float64Array;
@@ -169,6 +177,7 @@ export function buildLp(
     });
   const liftable = new Set(lifted ? binarySets.filter((k) => lifted.has(k)) : binarySets);
   const fixedLifts = lifted ? [...liftable] : [];
+  const liftSets = new Set(lifted ? binarySets : []);
   if (lifted) binarySets.length = 0;
   const bIndex = new Map(binarySets.map((k, j) => [k, bBase + j]));
   // Tail risk (zeta, z_s), diversification (t_o), glide-path shortfall (s_k).
@@ -189,9 +198,9 @@ export function buildLp(
 
   const rows: Row[] = [];
   let scope: RowScope = "all";
-  const add = (family: Row["family"], cols: number[], coefs: number[], sense: Row["sense"], rhs: number, name?: string) => {
+  const add = (family: Row["family"], cols: number[], coefs: number[], sense: Row["sense"], rhs: number, name?: string, lift?: number) => {
     if (family !== "definition" && family !== "reward" && family !== "objective" && !on(family)) return;
-    rows.push({ family, cols, coefs, sense, rhs, name, scope });
+    rows.push({ family, cols, coefs, sense, rhs, name, scope, lift });
   };
   const ones = (m: number) => new Array<number>(m).fill(1);
   const neg = (m: number) => new Array<number>(m).fill(-1);
@@ -319,7 +328,7 @@ export function buildLp(
     if (s.robustNow && s.robustnessBound > s.others)
       add("robustness", [e(k)], [1], ">=", s.robustnessBound - s.others, `set ${s.key} stays robust`);
     else if (!s.robustNow && !liftable.has(k) && setPositions[k]!.length)
-      add("robustness", [e(k)], [1], "<=", e0[k]!, `set ${s.key} below bound: no growth`);
+      add("robustness", [e(k)], [1], "<=", e0[k]!, `set ${s.key} below bound: no growth`, liftSets.has(k) ? k : undefined);
   });
   // Operator policy: a redistributing set's exposure does not grow unless allowed.
   if (!params.allowRedistributingSets)
@@ -338,7 +347,8 @@ export function buildLp(
     add("robustness", [...inc.map(({ i }) => u(i)), ...inc.map(({ i }) => l(i)), b], [...fs, ...fs, -reach.maxGrowth[k]!], "<=", 0);
     add("robustness", [e(k), b], [1, -(s.robustnessBound - s.others)], ">=", 0);
   }
-  for (const k of fixedLifts) add("robustness", [e(k)], [1], ">=", inst.sets[k]!.robustnessBound - inst.sets[k]!.others);
+  for (const k of fixedLifts)
+    add("robustness", [e(k)], [1], ">=", inst.sets[k]!.robustnessBound - inst.sets[k]!.others, `set ${inst.sets[k]!.key} lifted: robust after the plan`, k);
 
   // Tail risk: z_s >= loss_s - zeta, loss_s linear in e (set scenarios) or in the operator's
   // positions (compromise: its slashable stake). CVaR = zeta + 1/(1-alpha) sum pi_s z_s.
@@ -427,7 +437,13 @@ export function buildLp(
   const rowLower = new Float64Array(kept.length);
   const rowUpper = new Float64Array(kept.length);
   let z = 0;
+  const lifts: LinearProgram["lifts"] = [];
   kept.forEach((row, r) => {
+    if (row.lift !== undefined) {
+      const k = row.lift;
+      const s = inst.sets[k]!;
+      lifts.push({ set: k, row: r, noGrowth: e0[k]!, robust: s.robustnessBound - s.others, name: `set ${s.key}` });
+    }
     starts[r] = z;
     for (let j = 0; j < row.cols.length; j++) {
       const v = row.coefs[j]!;
@@ -472,6 +488,7 @@ export function buildLp(
     rowScopes: kept.map((row) => row.scope ?? "all"),
     exposureCol: en,
     rewardCols: [...rIndex].map(([set, col]) => ({ set, col })),
+    lifts,
     starts,
     indices: indices.subarray(0, z),
     values: values.subarray(0, z),
@@ -635,6 +652,8 @@ interface HighsRun {
   /** Row duals (shadow prices), in the LP's row order; empty for a MIP. */
   duals: ArrayLike<number>;
   objective: number;
+  /** Column duals (reduced costs; arrays backend). */
+  colDual?: ArrayLike<number>;
 }
 
 /** A reward cut added by the dilution refinement: r_k - slope e_k <= icpt. */
@@ -723,7 +742,8 @@ function runHighs(
   inst: Instance,
   refine: boolean,
   movers: Uint8Array | null = null,
-): { run: HighsRun; cuts: Cut[]; rounds: number; iterations: number } {
+  greedyLifts = false,
+): { run: HighsRun; cuts: Cut[]; rounds: number; iterations: number; lifted?: Set<number> } {
   const rounds = Math.max(1, inst.params.maxDilutionRounds);
   if (backend === "lpText") {
     // Text: rebuild with the accumulated cuts each round (same cuts as the arrays path).
@@ -769,42 +789,122 @@ function runHighs(
       let left = out.reduce((a, b) => a + b, 0);
       const cuts: Cut[] = [];
       let iterations = 0;
+      let solves = 0;
       let dilutionRounds = 1;
-      for (let round = 1; ; round++) {
+      const ms = highs.constants.modelStatus;
+      const solveOnce = (): HighsRun => {
         model.run();
+        solves++;
         iterations += Number(model.info.get("simplex_iteration_count"));
         const code = model.getModelStatus();
-        const ms = highs.constants.modelStatus;
-        if (code !== ms.optimal && left > 0 && code !== ms.unbounded) {
-          // The restricted LP says nothing about the full one: bring every position back.
-          for (let i = 0; i < n; i++) if (out[i]) setIn(i);
-          left = 0;
-          continue;
-        }
         if (code !== ms.optimal) {
           const status = code === ms.infeasible ? "Infeasible" : code === ms.unbounded ? "Unbounded" : code === ms.unboundedOrInfeasible ? "Primal infeasible or unbounded" : `status ${code}`;
-          return { run: { status, x: [], duals: [], objective: NaN }, cuts, rounds: round, iterations };
+          return { status, x: [], duals: [], objective: NaN };
         }
         const sol = model.getSolution();
-        const run = { status: "Optimal", x: sol.colValue, duals: lp.integerCols ? [] : sol.rowDual, objective: model.getObjectiveValue() };
-        let priced = 0;
-        const d = sol.colDual;
-        if (left > 0)
-          for (let i = 0; i < n; i++)
-            if (out[i] && Math.max(d[i]!, d[n + i]!, d[2 * n + i]!) > PRICING_TOLERANCE) setIn(i), priced++;
-        left -= priced;
-        const more = refine && !lp.integerCols && dilutionRounds < rounds ? refinementCuts(inst, lp, sol.colValue, run.objective) : [];
-        if (!more.length && !priced) return { run, cuts, rounds: round, iterations };
-        if (more.length) dilutionRounds++;
-        for (const c of more) {
-          const { slope, icpt } = rewardCutRow(inst, c.set, c.point);
-          const rcol = lp.rewardCols.find((r) => r.set === c.set)!.col;
-          model.addRow(-highs.infinity, icpt, { indices: [rcol, lp.exposureCol(c.set)], values: [1, -slope] });
+        return { status: "Optimal", x: sol.colValue, duals: lp.integerCols ? [] : sol.rowDual, objective: model.getObjectiveValue(), colDual: sol.colDual };
+      };
+      // Solve, price, refine until nothing is left to add.
+      const converge = (): HighsRun => {
+        dilutionRounds = 1;
+        for (;;) {
+          const run = solveOnce();
+          if (run.status !== "Optimal" && left > 0 && run.status !== "Unbounded") {
+            // The restricted LP says nothing about the full one: bring every position back.
+            for (let i = 0; i < n; i++) if (out[i]) setIn(i);
+            left = 0;
+            continue;
+          }
+          if (run.status !== "Optimal") return run;
+          let priced = 0;
+          const d = run.colDual!;
+          if (left > 0)
+            for (let i = 0; i < n; i++)
+              if (out[i] && Math.max(d[i]!, d[n + i]!, d[2 * n + i]!) > PRICING_TOLERANCE) setIn(i), priced++;
+          left -= priced;
+          const more = refine && !lp.integerCols && dilutionRounds < rounds ? refinementCuts(inst, lp, run.x, run.objective) : [];
+          if (!more.length && !priced) return run;
+          if (more.length) dilutionRounds++;
+          for (const c of more) {
+            const { slope, icpt } = rewardCutRow(inst, c.set, c.point);
+            const rcol = lp.rewardCols.find((r) => r.set === c.set)!.col;
+            model.addRow(-highs.infinity, icpt, { indices: [rcol, lp.exposureCol(c.set)], values: [1, -slope] });
+          }
+          cuts.push(...more);
         }
-        cuts.push(...more);
+      };
+      let run = converge();
+      const lifted = new Set<number>();
+      if (greedyLifts && run.status === "Optimal" && lp.lifts.length) {
+        model.options.set(LP_OPTIONS); // warm trials: nothing for presolve to gain
+        greedyLiftSearch(lp, run, lifted, {
+          solve: converge,
+          setRowBounds: (row, lo, up) => model.changeRowBounds(row, inf(lo), inf(up)),
+          saveBasis: () => {
+            const b = model.getBasis();
+            return () => {
+              // Cuts added since then: their slacks are basic (the cut is not binding there).
+              const rowStatus = new Int32Array(model.getDimensions().numRows).fill(highs.constants.basisStatus.basic);
+              rowStatus.set(b.rowStatus);
+              model.setBasis({ colStatus: b.colStatus, rowStatus });
+            };
+          },
+        });
+        run = converge(); // the kept lifts, refined
       }
+      return { run, cuts, rounds: solves, iterations, lifted };
     },
   );
+}
+
+/** Passes of the greedy lift search, and lift trials per pass (the sets whose "no growth" row
+ *  binds hardest first). */
+const GREEDY_MAX_PASSES = 2;
+const GREEDY_TRIALS_PER_PASS = 8;
+
+/**
+ * Greedy lifts for "bootstrap" robustness, warm-started: from "no lift" (every liftable set gets
+ * no growth), try lifting each set whose "no growth" row binds (non-zero dual, largest first):
+ * its row becomes "robust after the plan" (e_k >= B_k - others_k) and the LP is re-solved from the
+ * current basis; the lift is kept if the objective improves, else the row is restored. Passes
+ * repeat while some lift was kept. Each trial is one warm dual-simplex solve, instead of a branch
+ * and bound over 2^m lift patterns. The result may miss a pair of lifts that pay only together.
+ */
+function greedyLiftSearch(
+  lp: LinearProgram,
+  start: HighsRun,
+  lifted: Set<number>,
+  model: {
+    solve: () => HighsRun;
+    setRowBounds: (row: number, lower: number, upper: number) => void;
+    /** Saves the current basis; the returned function restores it. */
+    saveBasis: () => () => void;
+  },
+): void {
+  let best = start;
+  let restoreBest = model.saveBasis();
+  for (let pass = 0; pass < GREEDY_MAX_PASSES; pass++) {
+    const candidates = lp.lifts
+      .filter((l) => !lifted.has(l.set) && Math.abs(best.duals[l.row] ?? 0) > 1e-9)
+      .sort((a, b) => Math.abs(best.duals[b.row]!) - Math.abs(best.duals[a.row]!) || a.set - b.set)
+      .slice(0, GREEDY_TRIALS_PER_PASS);
+    let kept = false;
+    for (const l of candidates) {
+      // Every trial starts from the best basis so far (not from the last rejected trial's).
+      model.setRowBounds(l.row, l.robust, Infinity);
+      const trial = model.solve();
+      if (trial.status === "Optimal" && trial.objective > best.objective + 1e-9 * Math.max(1, Math.abs(best.objective))) {
+        lifted.add(l.set);
+        best = trial;
+        kept = true;
+        restoreBest = model.saveBasis();
+      } else {
+        model.setRowBounds(l.row, -Infinity, l.noGrowth);
+        restoreBest();
+      }
+    }
+    if (!kept) break;
+  }
 }
 
 /** The LP with refinement cuts appended (the same rows the arrays path adds to the model). */
@@ -863,15 +963,23 @@ async function solveLp(
   feasibilityOnly = false,
   backend: LpBackend = "arrays",
   pricing: PricingMode = "auto",
+  lifts: LiftSearch = "greedy",
+  fixedLifts?: ReadonlySet<number>,
 ): Promise<SolveOutcome> {
   const highs = await loadHighs();
-  const lp = buildLp(inst, relax, feasibilityOnly);
+  // "bootstrap" by greedy lifts: the LP with every liftable set at "no growth", lifts tried on the model.
+  const greedy =
+    !fixedLifts && lifts === "greedy" && backend === "arrays" && !feasibilityOnly && !relax.has("robustness") && robustnessMode(inst) === "bootstrap";
+  const lp = buildLp(inst, relax, feasibilityOnly, fixedLifts ?? (greedy ? new Set() : undefined));
   const usePricing =
-    backend === "arrays" && !feasibilityOnly && !lp.integerCols && (pricing === "on" || (pricing === "auto" && inst.positions.length >= PRICING_MIN_POSITIONS));
+    backend === "arrays" &&
+    !feasibilityOnly &&
+    !lp.integerCols &&
+    (pricing === "on" || (pricing === "auto" && inst.positions.length >= PRICING_MIN_POSITIONS));
   const movers = usePricing ? likelyMovers(inst) : null;
   const run = (model: LinearProgram) => {
     try {
-      return runHighs(highs, model, backend, inst, !feasibilityOnly && inst.params.dilution, model.integerCols ? null : movers);
+      return runHighs(highs, model, backend, inst, !feasibilityOnly && inst.params.dilution, model.integerCols ? null : movers, greedy);
     } catch (e) {
       throw new SolverError("HiGHS failed", [(e as Error).message]);
     }
@@ -881,6 +989,19 @@ async function solveLp(
   if (out.run.status === "Infeasible" || out.run.status === "Primal infeasible or unbounded")
     return { status: "infeasible", moves: zeroMoves(inst), lpObjective: NaN, lp, binding: [], rounds: out.rounds, iterations: out.iterations };
   if (out.run.status !== "Optimal") throw new SolverError(`HiGHS returned status "${out.run.status}"`);
+  if (out.lifted?.size) {
+    // The greedy search turned these sets' "no growth" rows into "robust after the plan".
+    const rowNames = [...lp.rowNames];
+    const rowLower = lp.rowLower.slice();
+    const rowUpper = lp.rowUpper.slice();
+    for (const l of lp.lifts)
+      if (out.lifted.has(l.set)) {
+        rowNames[l.row] = `${l.name} lifted: robust after the plan`;
+        rowLower[l.row] = l.robust;
+        rowUpper[l.row] = Infinity;
+      }
+    finalLp = { ...lp, rowNames, rowLower, rowUpper };
+  }
   if (lp.integerCols) {
     // A binary within the integrality tolerance of 0 still lets a little stake in; fix the
     // binaries and solve the LP again, so "no new stake" is exact (column bounds of 0).
@@ -938,17 +1059,24 @@ export interface OptimizeResult {
  *  (the optimum is the same; tests compare both). */
 export type PricingMode = "auto" | "on" | "off";
 
+/** "bootstrap" robustness: greedy lifts on warm LPs (default), or the MIP (HiGHS branch and
+ *  bound; the text backend always uses it). */
+export type LiftSearch = "greedy" | "mip";
+
 export interface OptimizeOptions {
   /** Leave these limit families out (diagnostics only; the result is not a valid plan). */
   relax?: LimitFamily[];
   backend?: LpBackend;
   pricing?: PricingMode;
+  lifts?: LiftSearch;
+  /** "bootstrap": lift exactly these sets (no search; tests enumerate lift patterns with it). */
+  fixedLifts?: ReadonlySet<number>;
 }
 
 /** Solves the LP for an instance and verifies the result; throws typed errors. */
 export async function optimizeInstance(inst: Instance, options: OptimizeOptions = {}): Promise<OptimizeResult> {
   const relax = new Set(options.relax ?? []);
-  const out = await solveLp(inst, relax, false, options.backend, options.pricing);
+  const out = await solveLp(inst, relax, false, options.backend, options.pricing, options.lifts, options.fixedLifts);
   if (out.status === "infeasible") throw await diagnoseInfeasibility(inst, relax);
   if (!relax.size) verifyMoves(inst, out.moves);
   return {
