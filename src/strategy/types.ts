@@ -258,7 +258,7 @@ export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   slashingUncertainty: 0.25,
   othersStakeUncertainty: 0.05,
   uncertaintyMultiple: 0.6,
-  glideBps: 2500,
+  glideBps: 1000,
   glidePenalty: 1,
   defaultOperatorSplitBps: 1000,
   dilutionTolerance: 5e-4,
