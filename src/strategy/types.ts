@@ -154,7 +154,11 @@ export interface EngineParams {
   typicalMoveEth: number;
   /** Moves smaller than this are dropped unless a limit needs them, ETH. */
   minMoveEth: number;
-  /** Tangent cuts per operator set for pro-rata reward dilution. */
+  /**
+   * Tangent cuts per operator set for pro-rata reward dilution: at today's net exposure, at the ends
+   * of the range one plan can reach, and up to this many minus 2 steps either side of today's
+   * (optimize.ts); the refinement adds more at the solution.
+   */
   tangentCuts: number;
   /** Model pro-rata dilution of rewards (false: reward = APR x exposure). */
   dilution: boolean;
