@@ -31,6 +31,12 @@ describe("optimize", () => {
       // With refinement the cut points follow the solutions: both end within the tolerance of the true value.
       expect(Math.abs(priced.objective.valueEth - full.objective.valueEth) / Math.abs(full.objective.valueEth)).toBeLessThan(1e-3);
     }
+    // Operators over a tightened cap must shed stake, whether or not the first solve frees them.
+    const tight = { ...g.snapshot, limits: { ...g.snapshot.limits, operatorCapBps: Math.floor(g.snapshot.limits.operatorCapBps * 0.6) } };
+    const over = buildInstance(tight, g.avsData, { ...g.params, dilution: false, turnoverBps: 10_000 });
+    const a = await optimizeInstance(over, { pricing: "off" });
+    const b = await optimizeInstance(over, { pricing: "on" });
+    expect(b.lpObjective).toBeCloseTo(a.lpObjective, 7);
   });
 
   it('"bootstrap" robustness: binaries in both backends, same optimum, at least the "snapshot" optimum', async () => {
