@@ -805,7 +805,7 @@ function runHighs(
         return { status: "Optimal", x: sol.colValue, duals: lp.integerCols ? [] : sol.rowDual, objective: model.getObjectiveValue(), colDual: sol.colDual };
       };
       // Solve, price, refine until nothing is left to add.
-      const converge = (): HighsRun => {
+      const converge = (refineCuts = refine): HighsRun => {
         dilutionRounds = 1;
         for (;;) {
           const run = solveOnce();
@@ -822,7 +822,7 @@ function runHighs(
             for (let i = 0; i < n; i++)
               if (out[i] && Math.max(d[i]!, d[n + i]!, d[2 * n + i]!) > PRICING_TOLERANCE) setIn(i), priced++;
           left -= priced;
-          const more = refine && !lp.integerCols && dilutionRounds < rounds ? refinementCuts(inst, lp, run.x, run.objective) : [];
+          const more = refineCuts && !lp.integerCols && dilutionRounds < rounds ? refinementCuts(inst, lp, run.x, run.objective) : [];
           if (!more.length && !priced) return run;
           if (more.length) dilutionRounds++;
           for (const c of more) {
@@ -838,7 +838,8 @@ function runHighs(
       if (greedyLifts && run.status === "Optimal" && lp.lifts.length) {
         model.options.set(LP_OPTIONS); // warm trials: nothing for presolve to gain
         greedyLiftSearch(lp, run, lifted, {
-          solve: converge,
+          solve: () => converge(false),
+          refine: () => converge(),
           setRowBounds: (row, lo, up) => model.changeRowBounds(row, inf(lo), inf(up)),
           saveBasis: () => {
             const b = model.getBasis();
@@ -875,7 +876,10 @@ function greedyLiftSearch(
   start: HighsRun,
   lifted: Set<number>,
   model: {
+    /** Solves and prices, without new dilution cuts (the cuts over-estimate the reward: an upper bound). */
     solve: () => HighsRun;
+    /** Solves, prices and refines the dilution cuts (the objective within the tolerance of the true one). */
+    refine: () => HighsRun;
     setRowBounds: (row: number, lower: number, upper: number) => void;
     /** Saves the current basis; the returned function restores it. */
     saveBasis: () => () => void;
@@ -892,8 +896,12 @@ function greedyLiftSearch(
     for (const l of candidates) {
       // Every trial starts from the best basis so far (not from the last rejected trial's).
       model.setRowBounds(l.row, l.robust, Infinity);
-      const trial = model.solve();
-      if (trial.status === "Optimal" && trial.objective > best.objective + 1e-9 * Math.max(1, Math.abs(best.objective))) {
+      // Unrefined, the trial's objective over-estimates its value: if it does not beat the best, the
+      // lift does not pay; if it does, refine the cuts and compare again.
+      const better = (r: HighsRun) => r.status === "Optimal" && r.objective > best.objective + 1e-9 * Math.max(1, Math.abs(best.objective));
+      let trial = model.solve();
+      if (better(trial)) trial = model.refine();
+      if (better(trial)) {
         lifted.add(l.set);
         best = trial;
         kept = true;
