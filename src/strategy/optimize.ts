@@ -88,8 +88,6 @@ interface Row {
   coefs: number[];
   sense: "<=" | ">=" | "=";
   rhs: number;
-  /** "bootstrap" with fixed lifts: the set whose lift this row states (no growth, or robust). */
-  lift?: number | undefined;
 }
 
 /** The LP as sparse arrays (rows in CSR), maximized. `lpText` renders it in CPLEX LP format. */
@@ -196,11 +194,48 @@ export function buildLp(
   const en = (k: number) => nIndex.get(k)!;
   const numCols = nBase + paying.length;
 
-  const rows: Row[] = [];
+  // Rows go straight into growing CSR arrays (no per-row objects: at 2000 x 200 that was most of
+  // the build time, in garbage collection). An empty row is kept only if it is violated (then the
+  // LP must be infeasible).
   let scope: RowScope = "all";
+  let indices = new Int32Array(1 << 16);
+  let values = new Float64Array(1 << 16);
+  const starts: number[] = [0];
+  const lowers: number[] = [];
+  const uppers: number[] = [];
+  const rowFamilies: Row["family"][] = [];
+  const rowNames: string[] = [];
+  const rowScopes: RowScope[] = [];
+  const lifts: LinearProgram["lifts"] = [];
+  let z = 0;
   const add = (family: Row["family"], cols: number[], coefs: number[], sense: Row["sense"], rhs: number, name?: string, lift?: number) => {
     if (family !== "definition" && family !== "reward" && family !== "objective" && !on(family)) return;
-    rows.push({ family, cols, coefs, sense, rhs, name, scope, lift });
+    if (!coefs.some((c) => c !== 0) && rowHolds({ family, cols, coefs, sense, rhs }, 0)) return;
+    if (z + cols.length > indices.length) {
+      const size = Math.max(2 * indices.length, z + cols.length);
+      const ni = new Int32Array(size);
+      ni.set(indices);
+      indices = ni;
+      const nv = new Float64Array(size);
+      nv.set(values);
+      values = nv;
+    }
+    for (let j = 0; j < cols.length; j++) {
+      const v = coefs[j]!;
+      if (v === 0) continue;
+      indices[z] = cols[j]!;
+      values[z++] = v;
+    }
+    if (lift !== undefined) {
+      const s = inst.sets[lift]!;
+      lifts.push({ set: lift, row: lowers.length, noGrowth: e0[lift]!, robust: s.robustnessBound - s.others, name: `set ${s.key}` });
+    }
+    starts.push(z);
+    lowers.push(sense === "<=" ? -Infinity : rhs);
+    uppers.push(sense === ">=" ? Infinity : rhs);
+    rowFamilies.push(family);
+    rowNames.push(name ?? "");
+    rowScopes.push(scope);
   };
   const ones = (m: number) => new Array<number>(m).fill(1);
   const neg = (m: number) => new Array<number>(m).fill(-1);
@@ -427,34 +462,6 @@ export function buildLp(
   glide.forEach((_, j) => (cost[sBase + j] = -params.glidePenalty));
   if (feasibilityOnly) cost.fill(0);
 
-  // Rows in CSR. An empty row is kept only if it is violated (then the LP must be infeasible).
-  const kept = rows.filter((row) => row.coefs.some((c) => c !== 0) || !rowHolds(row, 0));
-  let cap = 0;
-  for (const row of kept) cap += row.cols.length;
-  const starts = new Int32Array(kept.length + 1);
-  const indices = new Int32Array(cap);
-  const values = new Float64Array(cap);
-  const rowLower = new Float64Array(kept.length);
-  const rowUpper = new Float64Array(kept.length);
-  let z = 0;
-  const lifts: LinearProgram["lifts"] = [];
-  kept.forEach((row, r) => {
-    if (row.lift !== undefined) {
-      const k = row.lift;
-      const s = inst.sets[k]!;
-      lifts.push({ set: k, row: r, noGrowth: e0[k]!, robust: s.robustnessBound - s.others, name: `set ${s.key}` });
-    }
-    starts[r] = z;
-    for (let j = 0; j < row.cols.length; j++) {
-      const v = row.coefs[j]!;
-      if (v === 0) continue;
-      indices[z] = row.cols[j]!;
-      values[z++] = v;
-    }
-    rowLower[r] = row.sense === "<=" ? -Infinity : row.rhs;
-    rowUpper[r] = row.sense === ">=" ? Infinity : row.rhs;
-  });
-  starts[kept.length] = z;
   const names = ["u", "l", "d"];
   return {
     colName: (j: number) =>
@@ -481,19 +488,19 @@ export function buildLp(
     colLower,
     colUpper,
     integerCols: binarySets.length ? Int32Array.from(binarySets, (k) => bIndex.get(k)!) : null,
-    rowLower,
-    rowUpper,
-    rowFamilies: kept.map((row) => row.family),
-    rowNames: kept.map((row) => row.name ?? ""),
-    rowScopes: kept.map((row) => row.scope ?? "all"),
+    rowLower: Float64Array.from(lowers),
+    rowUpper: Float64Array.from(uppers),
+    rowFamilies,
+    rowNames,
+    rowScopes,
     exposureCol: en,
     rewardCols: [...rIndex].map(([set, col]) => ({ set, col })),
     lifts,
-    starts,
-    indices: indices.subarray(0, z),
-    values: values.subarray(0, z),
+    starts: Int32Array.from(starts),
+    indices: indices.slice(0, z),
+    values: values.slice(0, z),
     columns: numCols,
-    rows: kept.length,
+    rows: lowers.length,
     nonzeros: z,
   };
 }
