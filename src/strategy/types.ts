@@ -251,7 +251,7 @@ export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   dilution: true,
   unknownSetSlashingProbability: 0.05,
   missingSets: "default",
-  cvarAlpha: 0.995,
+  cvarAlpha: 0.99,
   cvarWeight: 0.05,
   cvarLimitBps: 10_000,
   globalSlashProbability: 0.002,
