@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `trellis`: the command line of Trellis (devnet, demo, deposits and withdrawals, status, plans, keeper).
-import { existsSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
@@ -17,7 +17,7 @@ import { readDeployment } from "../devnet/deployment.js";
 import { runKeeper } from "../keeper/keeper.js";
 import { readKeeperState } from "../keeper/readState.js";
 import { snapshotForPlanner } from "../keeper/plannerSnapshot.js";
-import { formatPlan, loadAvsDataFile, plan as makePlan, planToJson, type EngineParams } from "../strategy/index.js";
+import { formatPlan, loadAvsDataFile, parseHistory, plan as makePlan, planRecord, planToJson, reviewHistory, type EngineParams } from "../strategy/index.js";
 import { formatApr } from "./aprFormat.js";
 import { currentUnits, makeContext, makeLogger, makeUnits, type CliContext, type GlobalOptions } from "./context.js";
 import { deposit } from "./deposit.js";
@@ -206,13 +206,25 @@ program
   .command("plan")
   .description("read the chain, run the strategy engine and print the plan (sends nothing)")
   .option("--avs-data <file>", "AVS data file (default: the network's)")
-  .action(async (o: { avsData?: string }) => {
+  .option("--history <file>", "plan-history file (JSON lines; default: next to the deployment file, <deployment>.plan-history.jsonl)")
+  .option("--no-record", "compare with the plan history but do not append this plan to it")
+  .action(async (o: { avsData?: string; history?: string; record: boolean }) => {
     const ctx = await makeContext(globals());
     const file = o.avsData ?? ctx.network.avsDataPath;
     if (!existsSync(file)) throw new ConfigError(`no AVS data file at ${file}`);
     const state = await readKeeperState(ctx.publicClient, { deployment: ctx.deployment });
     const snapshot = await snapshotForPlanner(ctx.publicClient, { deployment: ctx.deployment, state });
     const p = await makePlan(snapshot, await loadAvsDataFile(file), (ctx.network.engine ?? {}) as Partial<EngineParams>);
+    // Realised vs predicted and allocation changes come from the plans this CLI recorded before.
+    const historyFile = o.history ?? ctx.network.deploymentPath.replace(/\.json$/, "") + ".plan-history.jsonl";
+    const now = { rateWad: state.rate, timestamp: Number(state.timestamp) };
+    const records = existsSync(historyFile) ? parseHistory(readFileSync(historyFile, "utf8")) : [];
+    p.history = reviewHistory(records, snapshot, now);
+    p.warnings.push(...p.history.warnings);
+    if (o.record) {
+      mkdirSync(dirname(historyFile), { recursive: true });
+      appendFileSync(historyFile, JSON.stringify(planRecord(p, snapshot, now)) + "\n");
+    }
     if (ctx.json) process.stdout.write(planToJson(p) + "\n");
     else {
       const names = avsNames(await loadAvsDataFile(file));

@@ -91,6 +91,15 @@ export function formatPlan(plan: Plan): string {
     out.push("", "Glide path: exposure to sets below their robustness bound still above target (ETH)");
     out.push(table(["operator set", "over target"], plan.glideShortfall.map((g) => [short(g.key), f4(g.eth)])));
   }
+  if (plan.history?.pastPlans.length) {
+    out.push("", "Past plans: predicted risk-adjusted APR vs the vault rate's realised APR since");
+    out.push(
+      table(
+        ["block", "days ago", "proposed", "predicted", "realised", "predicted gain ETH"],
+        plan.history.pastPlans.map((h) => [h.blockNumber, h.elapsedDays.toFixed(2), h.proposed ? "yes" : "no", pct(h.predictedApr), pct(h.realisedApr), f4(h.predictedGainEth)]),
+      ),
+    );
+  }
   if (plan.deferred.length) {
     out.push("", "Deferred increases (after this plan's withdrawals complete)");
     out.push(table(["operator", "strategy", "ETH"], plan.deferred.map((d) => [short(d.operator), short(d.strategy), eth(d.ethValue)])));

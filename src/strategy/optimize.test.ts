@@ -19,13 +19,33 @@ describe("optimize", () => {
     expect(b.objective.valueEth).toBeCloseTo(a.objective.valueEth, 6);
   });
 
+  it("column generation (pricing) reaches the full LP's optimum, with and without the dilution refinement", async () => {
+    const g = generate({ seed: 8, operators: 150, operatorSets: 20, strategies: 2 });
+    for (const dilution of [false, true]) {
+      const i = buildInstance(g.snapshot, g.avsData, { ...g.params, dilution, maxDilutionRounds: dilution ? 20 : 1 });
+      const full = await optimizeInstance(i, { pricing: "off" });
+      const priced = await optimizeInstance(i, { pricing: "on" });
+      // The first restricted solve leaves most positions out; pricing brings back what pays.
+      expect(priced.solves).toBeGreaterThan(1);
+      if (!dilution) expect(priced.lpObjective).toBeCloseTo(full.lpObjective, 7);
+      // With refinement the cut points follow the solutions: both end within the tolerance of the true value.
+      expect(Math.abs(priced.objective.valueEth - full.objective.valueEth) / Math.abs(full.objective.valueEth)).toBeLessThan(1e-3);
+    }
+    // Operators over a tightened cap must shed stake, whether or not the first solve frees them.
+    const tight = { ...g.snapshot, limits: { ...g.snapshot.limits, operatorCapBps: Math.floor(g.snapshot.limits.operatorCapBps * 0.6) } };
+    const over = buildInstance(tight, g.avsData, { ...g.params, dilution: false, turnoverBps: 10_000 });
+    const a = await optimizeInstance(over, { pricing: "off" });
+    const b = await optimizeInstance(over, { pricing: "on" });
+    expect(b.lpObjective).toBeCloseTo(a.lpObjective, 7);
+  });
+
   it('"bootstrap" robustness: binaries in both backends, same optimum, at least the "snapshot" optimum', async () => {
     // Seed 2: one set below its bound that Trellis can lift once turnover and loss limits allow.
     const g = generate({ seed: 2, operators: 12, operatorSets: 5, strategies: 2 });
     const p = { ...g.params, turnoverBps: 10_000, maxScenarioLossBps: 5000, cvarWeight: 0 };
     const boot = buildInstance(g.snapshot, g.avsData, { ...p, robustness: "bootstrap" });
     const snap = buildInstance(g.snapshot, g.avsData, { ...p, robustness: "snapshot" });
-    const a = await optimizeInstance(boot, { backend: "arrays" });
+    const a = await optimizeInstance(boot, { backend: "arrays", lifts: "mip" });
     const b = await optimizeInstance(boot, { backend: "lpText" });
     const s = await optimizeInstance(snap);
     expect(a.lp.integers).toBeGreaterThan(0);
@@ -33,6 +53,35 @@ describe("optimize", () => {
     expect(lpText(buildLp(boot))).toMatch(/\nBinary\n b\d+/);
     expect(b.lpObjective).toBeCloseTo(a.lpObjective, 6);
     expect(a.lpObjective).toBeGreaterThan(s.lpObjective + 0.1);
+    // The greedy lift search (the default) finds the same optimum here, with no binary (up to the
+    // dilution refinement's tolerance: the cut points follow each path's solutions).
+    const gr = await optimizeInstance(boot);
+    expect(gr.lp.integers).toBe(0);
+    expect(Math.abs(gr.objective.valueEth - a.objective.valueEth) / Math.abs(a.objective.valueEth)).toBeLessThan(5e-4);
+  });
+
+  it('"bootstrap" greedy lifts: the best lift pattern (every pattern enumerated), at least the MIP\'s value', async () => {
+    // Instances with 2-3 liftable sets; the greedy search must find the best pattern: exactly
+    // without dilution (a pure LP per pattern), within the dilution tolerance with it.
+    for (const [seed, dilution] of [[5, false], [32, false], [24, false], [17, true], [32, true]] as const) {
+      const g = generate({ seed, operators: 30, operatorSets: 10, strategies: 2 });
+      const p = { ...g.params, turnoverBps: 10_000, maxScenarioLossBps: 5000, robustness: "bootstrap" as const, dilution, ...(dilution ? {} : { cvarWeight: 0 }) };
+      const boot = buildInstance(g.snapshot, g.avsData, p);
+      const candidates = buildLp(boot, new Set(), false, new Set()).lifts.map((l) => l.set);
+      expect(candidates.length).toBeGreaterThanOrEqual(2);
+      let best = -Infinity;
+      for (let mask = 0; mask < 1 << candidates.length; mask++) {
+        const lifted = new Set(candidates.filter((_, j) => mask & (1 << j)));
+        const r = await optimizeInstance(boot, { fixedLifts: lifted }).catch(() => null);
+        if (r) best = Math.max(best, dilution ? r.objective.valueEth : r.lpObjective);
+      }
+      const greedy = await optimizeInstance(boot);
+      const mip = await optimizeInstance(boot, { lifts: "mip" });
+      const value = (r: typeof greedy) => (dilution ? r.objective.valueEth : r.lpObjective);
+      if (dilution) expect((best - value(greedy)) / Math.abs(best)).toBeLessThan(5e-4);
+      else expect(value(greedy)).toBeCloseTo(best, 7);
+      expect(value(greedy)).toBeGreaterThanOrEqual(value(mip) - 5e-4 * Math.abs(value(mip)));
+    }
   });
 
   it("writes deterministic LP text", () => {

@@ -42,6 +42,7 @@ import {
   fairShare,
   gasPerEth,
   glideTargets,
+  netExposures,
   rewardBudget,
   uncertaintyPerEth,
   zeroMoves,
@@ -108,6 +109,12 @@ export interface LinearProgram {
   /** Column of n_k (net exposure of set k, paying depositors) and the reward columns r_k. */
   exposureCol: (k: number) => number;
   rewardCols: { set: number; col: number }[];
+  /**
+   * "bootstrap" with fixed lifts: one row per liftable set, e_k <= E0_k (not lifted: no growth)
+   * or e_k >= B_k - others_k (lifted: robust after the plan). The greedy lift search turns one
+   * into the other by changing the row's bounds.
+   */
+  lifts: { set: number; row: number; noGrowth: number; robust: number; name: string }[];
   starts: Int32Array;
   indices: Int32Array;
   values: Float64Array;
@@ -115,6 +122,8 @@ export interface LinearProgram {
   rows: number;
   nonzeros: number;
 }
+
+const TANGENT_STEPS = [0.1, 0.25, 0.5, 1, 2, 4, 8, 16];
 
 /** Formats a coefficient deterministically (shortest round-trip form, no "-0"). */
 const num = (v: number): string => (Object.is(v, -0) || v === 0 ? "0" : String(v));
@@ -166,6 +175,7 @@ export function buildLp(
     });
   const liftable = new Set(lifted ? binarySets.filter((k) => lifted.has(k)) : binarySets);
   const fixedLifts = lifted ? [...liftable] : [];
+  const liftSets = new Set(lifted ? binarySets : []);
   if (lifted) binarySets.length = 0;
   const bIndex = new Map(binarySets.map((k, j) => [k, bBase + j]));
   // Tail risk (zeta, z_s), diversification (t_o), glide-path shortfall (s_k).
@@ -184,11 +194,48 @@ export function buildLp(
   const en = (k: number) => nIndex.get(k)!;
   const numCols = nBase + paying.length;
 
-  const rows: Row[] = [];
+  // Rows go straight into growing CSR arrays (no per-row objects: at 2000 x 200 that was most of
+  // the build time, in garbage collection). An empty row is kept only if it is violated (then the
+  // LP must be infeasible).
   let scope: RowScope = "all";
-  const add = (family: Row["family"], cols: number[], coefs: number[], sense: Row["sense"], rhs: number, name?: string) => {
+  let indices = new Int32Array(1 << 16);
+  let values = new Float64Array(1 << 16);
+  const starts: number[] = [0];
+  const lowers: number[] = [];
+  const uppers: number[] = [];
+  const rowFamilies: Row["family"][] = [];
+  const rowNames: string[] = [];
+  const rowScopes: RowScope[] = [];
+  const lifts: LinearProgram["lifts"] = [];
+  let z = 0;
+  const add = (family: Row["family"], cols: number[], coefs: number[], sense: Row["sense"], rhs: number, name?: string, lift?: number) => {
     if (family !== "definition" && family !== "reward" && family !== "objective" && !on(family)) return;
-    rows.push({ family, cols, coefs, sense, rhs, name, scope });
+    if (!coefs.some((c) => c !== 0) && rowHolds({ family, cols, coefs, sense, rhs }, 0)) return;
+    if (z + cols.length > indices.length) {
+      const size = Math.max(2 * indices.length, z + cols.length);
+      const ni = new Int32Array(size);
+      ni.set(indices);
+      indices = ni;
+      const nv = new Float64Array(size);
+      nv.set(values);
+      values = nv;
+    }
+    for (let j = 0; j < cols.length; j++) {
+      const v = coefs[j]!;
+      if (v === 0) continue;
+      indices[z] = cols[j]!;
+      values[z++] = v;
+    }
+    if (lift !== undefined) {
+      const s = inst.sets[lift]!;
+      lifts.push({ set: lift, row: lowers.length, noGrowth: e0[lift]!, robust: s.robustnessBound - s.others, name: `set ${s.key}` });
+    }
+    starts.push(z);
+    lowers.push(sense === "<=" ? -Infinity : rhs);
+    uppers.push(sense === ">=" ? Infinity : rhs);
+    rowFamilies.push(family);
+    rowNames.push(name ?? "");
+    rowScopes.push(scope);
   };
   const ones = (m: number) => new Array<number>(m).fill(1);
   const neg = (m: number) => new Array<number>(m).fill(-1);
@@ -280,8 +327,12 @@ export function buildLp(
   const reaching = P.flatMap((p, i) => (p.reachable > 0 ? [i] : []));
   const capRows = (family: LimitFamily, ks: number[], cap: number, name: string) => {
     scope = ks.length === inst.sets.length ? "all" : { sets: ks };
-    const inGroup = new Set(ks);
-    const rs = reaching.filter((i) => ks.length === inst.sets.length || P[i]!.sets.some((f) => inGroup.has(f.set)));
+    let rs = reaching;
+    if (ks.length !== inst.sets.length) {
+      const seen = new Set<number>();
+      for (const k of ks) for (const { i } of setPositions[k]!) if (P[i]!.reachable > 0) seen.add(i);
+      rs = [...seen].sort((a, b) => a - b);
+    }
     const phi = rs.map((i) => P[i]!.reachable);
     const extraSteady = rs.reduce((acc, i) => acc + P[i]!.reachable * P[i]!.active, 0);
     const extraNow = rs.reduce((acc, i) => acc + P[i]!.reachable * (P[i]!.active + P[i]!.queued), 0);
@@ -312,7 +363,7 @@ export function buildLp(
     if (s.robustNow && s.robustnessBound > s.others)
       add("robustness", [e(k)], [1], ">=", s.robustnessBound - s.others, `set ${s.key} stays robust`);
     else if (!s.robustNow && !liftable.has(k) && setPositions[k]!.length)
-      add("robustness", [e(k)], [1], "<=", e0[k]!, `set ${s.key} below bound: no growth`);
+      add("robustness", [e(k)], [1], "<=", e0[k]!, `set ${s.key} below bound: no growth`, liftSets.has(k) ? k : undefined);
   });
   // Operator policy: a redistributing set's exposure does not grow unless allowed.
   if (!params.allowRedistributingSets)
@@ -331,7 +382,8 @@ export function buildLp(
     add("robustness", [...inc.map(({ i }) => u(i)), ...inc.map(({ i }) => l(i)), b], [...fs, ...fs, -reach.maxGrowth[k]!], "<=", 0);
     add("robustness", [e(k), b], [1, -(s.robustnessBound - s.others)], ">=", 0);
   }
-  for (const k of fixedLifts) add("robustness", [e(k)], [1], ">=", inst.sets[k]!.robustnessBound - inst.sets[k]!.others);
+  for (const k of fixedLifts)
+    add("robustness", [e(k)], [1], ">=", inst.sets[k]!.robustnessBound - inst.sets[k]!.others, `set ${inst.sets[k]!.key} lifted: robust after the plan`, k);
 
   // Tail risk: z_s >= loss_s - zeta, loss_s linear in e (set scenarios) or in the operator's
   // positions (compromise: its slashable stake). CVaR = zeta + 1/(1-alpha) sum pi_s z_s.
@@ -368,6 +420,10 @@ export function buildLp(
   const gas = gasPerEth(inst);
   const delay = params.withdrawalDelayDays / 365;
   const cost = new Float64Array(numCols);
+  // Tangent points: spread over the net exposure one plan can reach (today's net exposure n0_k
+  // +- the most stake a plan can add or remove, times the set's largest net fraction), within
+  // [0, cap], plus n0_k itself: the cuts are dense where the solution can be.
+  const reachMove = maxPlanStake(inst, relax);
   inst.sets.forEach((s, k) => {
     cost[e(k)] = -h * s.slashingProbability * s.slashingSeverity;
     if (!params.dilution && nIndex.has(k)) cost[en(k)] = h * s.rewardApr;
@@ -376,11 +432,16 @@ export function buildLp(
     cost[rk] = h;
     const R = rewardBudget(s.rewardApr, s.totalStake);
     const so = dilutionOthers(s.others);
-    const ub = Math.max(s.capEth, 1e-9);
+    const sp = setPositions[k]!;
+    const n0 = sp.reduce((sum, { i, net }) => sum + net * P[i]!.active, 0);
+    const maxNet = sp.reduce((m, { net }) => Math.max(m, net), 0);
+    const cap = Math.max(s.capEth, n0, 1e-9);
+    const lo = Math.max(0, n0 - maxNet * reachMove.removed);
+    const hi = Math.max(lo + 1e-9, Math.min(cap, n0 + maxNet * reachMove.added));
     const nCuts = Math.max(2, params.tangentCuts);
-    const pts = new Set<number>();
-    for (let j = 0; j < nCuts; j++) pts.add((ub * j) / (nCuts - 1));
-    if (e0[k]! < ub) pts.add(e0[k]!);
+    const pts = new Set<number>([lo, hi, n0]);
+    const span = Math.max(n0, dilutionOthers(s.others) / 4);
+    for (const f of TANGENT_STEPS.slice(0, Math.max(0, nCuts - 2))) for (const p of [n0 - f * span, n0 + f * span]) if (p > lo && p < hi) pts.add(p);
     for (const ej of [...pts].sort((x, y) => x - y)) {
       const slope = (R * so) / ((so + ej) * (so + ej));
       const icpt = (R * ej * ej) / ((so + ej) * (so + ej));
@@ -401,28 +462,6 @@ export function buildLp(
   glide.forEach((_, j) => (cost[sBase + j] = -params.glidePenalty));
   if (feasibilityOnly) cost.fill(0);
 
-  // Rows in CSR. An empty row is kept only if it is violated (then the LP must be infeasible).
-  const kept = rows.filter((row) => row.coefs.some((c) => c !== 0) || !rowHolds(row, 0));
-  let cap = 0;
-  for (const row of kept) cap += row.cols.length;
-  const starts = new Int32Array(kept.length + 1);
-  const indices = new Int32Array(cap);
-  const values = new Float64Array(cap);
-  const rowLower = new Float64Array(kept.length);
-  const rowUpper = new Float64Array(kept.length);
-  let z = 0;
-  kept.forEach((row, r) => {
-    starts[r] = z;
-    for (let j = 0; j < row.cols.length; j++) {
-      const v = row.coefs[j]!;
-      if (v === 0) continue;
-      indices[z] = row.cols[j]!;
-      values[z++] = v;
-    }
-    rowLower[r] = row.sense === "<=" ? -Infinity : row.rhs;
-    rowUpper[r] = row.sense === ">=" ? Infinity : row.rhs;
-  });
-  starts[kept.length] = z;
   const names = ["u", "l", "d"];
   return {
     colName: (j: number) =>
@@ -449,20 +488,42 @@ export function buildLp(
     colLower,
     colUpper,
     integerCols: binarySets.length ? Int32Array.from(binarySets, (k) => bIndex.get(k)!) : null,
-    rowLower,
-    rowUpper,
-    rowFamilies: kept.map((row) => row.family),
-    rowNames: kept.map((row) => row.name ?? ""),
-    rowScopes: kept.map((row) => row.scope ?? "all"),
+    rowLower: Float64Array.from(lowers),
+    rowUpper: Float64Array.from(uppers),
+    rowFamilies,
+    rowNames,
+    rowScopes,
     exposureCol: en,
     rewardCols: [...rIndex].map(([set, col]) => ({ set, col })),
-    starts,
-    indices: indices.subarray(0, z),
-    values: values.subarray(0, z),
+    lifts,
+    starts: Int32Array.from(starts),
+    indices: indices.slice(0, z),
+    values: values.slice(0, z),
     columns: numCols,
-    rows: kept.length,
+    rows: lowers.length,
     nonzeros: z,
   };
+}
+
+/**
+ * The most stake one plan can add (N, see maxSetExposures) and remove (decreases <= active stake,
+ * and <= the turnover cap), from the limits that are not relaxed.
+ */
+function maxPlanStake(inst: Instance, relax: ReadonlySet<LimitFamily>): { added: number; removed: number } {
+  const on = (f: LimitFamily) => !relax.has(f);
+  const { limits } = inst;
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const matured = sum(inst.matured);
+  let nowMax = Infinity;
+  if (on("liquidity")) nowMax = Math.min(nowMax, sum(inst.idle) + matured);
+  if (on("turnover")) nowMax = Math.min(nowMax, limits.turnoverEth);
+  if (on("minBuffer")) nowMax = Math.min(nowMax, Math.max(0, inst.buffer + matured - limits.minBufferEth));
+  const active = sum(inst.positions.map((p) => p.active));
+  const laterMax = on("liquidity") ? active : Infinity;
+  let added = Math.min(nowMax + laterMax, 1000 * Math.max(1, inst.tvl + active));
+  if (on("liquidity") && on("turnover")) added = Math.min(added, limits.turnoverEth);
+  const removed = on("turnover") ? Math.min(active, limits.turnoverEth) : active;
+  return { added: Math.max(0, added), removed: Math.max(0, removed) };
 }
 
 /**
@@ -483,17 +544,7 @@ function maxSetExposures(
   const on = (f: LimitFamily) => !relax.has(f);
   const P = inst.positions;
   const { limits } = inst;
-  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-  const matured = sum(inst.matured);
-  let nowMax = Infinity;
-  if (on("liquidity")) nowMax = Math.min(nowMax, sum(inst.idle) + matured);
-  if (on("turnover")) nowMax = Math.min(nowMax, limits.turnoverEth);
-  if (on("minBuffer")) nowMax = Math.min(nowMax, Math.max(0, inst.buffer + matured - limits.minBufferEth));
-  const active = sum(P.map((p) => p.active));
-  const laterMax = on("liquidity") ? active : Infinity;
-  let maxAdded = Math.min(nowMax + laterMax, 1000 * Math.max(1, inst.tvl + active));
-  if (on("liquidity") && on("turnover")) maxAdded = Math.min(maxAdded, limits.turnoverEth);
-  maxAdded = Math.max(0, maxAdded);
+  const maxAdded = maxPlanStake(inst, relax).added;
   const maxGrowth: number[] = [];
   const maxExp = inst.sets.map((s, k) => {
     let m = Infinity;
@@ -572,6 +623,8 @@ interface SolveOutcome {
   binding: BindingLimit[];
   /** LP solves of the dilution refinement (1: the first solve was within tolerance). */
   rounds: number;
+  /** Simplex iterations of all solves (0 for the text backend). */
+  iterations: number;
 }
 
 /**
@@ -587,6 +640,13 @@ export type LpBackend = "arrays" | "lpText";
  */
 const MIP_OPTIONS = { mip_feasibility_tolerance: 1e-9, mip_rel_gap: 1e-6 } as const;
 
+/**
+ * LP options: no presolve. The LP has few reductions to offer (its rows are limits and
+ * definitions over distinct columns) and presolve cost about a quarter of the solve at 2000x200;
+ * the warm re-solves of the refinement skip it anyway.
+ */
+const LP_OPTIONS = { presolve: "off" } as const;
+
 function integrality(lp: LinearProgram): Int32Array {
   const out = new Int32Array(lp.columns);
   for (const j of lp.integerCols ?? []) out[j] = 1;
@@ -599,6 +659,8 @@ interface HighsRun {
   /** Row duals (shadow prices), in the LP's row order; empty for a MIP. */
   duals: ArrayLike<number>;
   objective: number;
+  /** Column duals (reduced costs; arrays backend). */
+  colDual?: ArrayLike<number>;
 }
 
 /** A reward cut added by the dilution refinement: r_k - slope e_k <= icpt. */
@@ -637,27 +699,72 @@ function refinementCuts(inst: Instance, lp: LinearProgram, x: ArrayLike<number>,
   return over.filter((o) => o.gap > floor).map(({ set, point }) => ({ set, point }));
 }
 
+/**
+ * Column generation (pricing): the first solve leaves out the moves of positions unlikely to move
+ * (their u, l, d fixed at 0), and every later solve brings back each left-out position whose
+ * column has a positive reduced cost (it would improve the objective). When none has, the
+ * restricted optimum is the full LP's optimum (LP duality); a restricted LP that is infeasible
+ * brings back every position. On large instances this makes each simplex iteration several times
+ * cheaper (most of the 3 x positions columns sit at 0).
+ *
+ * Likely movers, by a first-order score at today's state: the value of one more ETH in the
+ * position over the horizon (diluted reward at today's net exposure - expected loss - gas -
+ * uncertainty - glide penalty on sets the glide path shrinks), the best `share` for increases and
+ * the worst for decreases; positions that must move (off the allowlist) always.
+ */
+export function likelyMovers(inst: Instance, share = 0.06): Uint8Array {
+  const P = inst.positions;
+  const h = inst.params.horizonDays / 365;
+  const n0 = netExposures(inst, Float64Array.from(P, (p) => p.active));
+  const glide = glideTargets(inst);
+  const gas = gasPerEth(inst);
+  const value = P.map((p, i) => {
+    let v = 0;
+    for (const f of p.sets) {
+      const s = inst.sets[f.set]!;
+      const so = dilutionOthers(s.others);
+      v += h * (f.net * rewardBudget(s.rewardApr, s.totalStake) * so / ((so + n0[f.set]!) * (so + n0[f.set]!)) - f.fraction * s.slashingProbability * s.slashingSeverity);
+      if (glide.has(f.set)) v -= inst.params.glidePenalty * f.fraction;
+    }
+    return v - gas - uncertaintyPerEth(inst, i);
+  });
+  const order = P.map((_, i) => i).sort((a, b) => value[b]! - value[a]! || a - b);
+  const k = Math.max(20, Math.ceil(share * P.length));
+  const out = new Uint8Array(P.length);
+  for (const i of order.slice(0, k)) out[i] = 1;
+  for (const i of order.slice(-k)) if (P[i]!.active > 0) out[i] = 1;
+  P.forEach((p, i) => {
+    if (!p.allowed && p.active > 0) out[i] = 1;
+  });
+  return out;
+}
+
+/** Reduced costs above this (ETH per ETH) bring a left-out position back (HiGHS' dual tolerance). */
+const PRICING_TOLERANCE = 1e-7;
+
 function runHighs(
   highs: Highs,
   lp: LinearProgram,
   backend: LpBackend,
   inst: Instance,
   refine: boolean,
-): { run: HighsRun; cuts: Cut[]; rounds: number } {
+  movers: Uint8Array | null = null,
+  greedyLifts = false,
+): { run: HighsRun; cuts: Cut[]; rounds: number; iterations: number; lifted?: Set<number> } {
   const rounds = Math.max(1, inst.params.maxDilutionRounds);
   if (backend === "lpText") {
     // Text: rebuild with the accumulated cuts each round (same cuts as the arrays path).
     const cuts: Cut[] = [];
     let cur = lp;
     for (let round = 1; ; round++) {
-      const res = highs.solve(lpText(cur), { output_flag: false, ...(cur.integerCols ? MIP_OPTIONS : {}) });
-      if (res.Status !== "Optimal") return { run: { status: res.Status, x: [], duals: [], objective: NaN }, cuts, rounds: round };
+      const res = highs.solve(lpText(cur), { output_flag: false, ...(cur.integerCols ? MIP_OPTIONS : LP_OPTIONS) });
+      if (res.Status !== "Optimal") return { run: { status: res.Status, x: [], duals: [], objective: NaN }, cuts, rounds: round, iterations: 0 };
       const cols = res.Columns as Record<string, { Primal: number }>;
       const x = Array.from(cur.colCost, (_, j) => cols[cur.colName(j)]?.Primal ?? 0);
       const duals = cur.integerCols ? [] : (res.Rows as { Dual?: number }[]).map((r) => r.Dual ?? 0);
       const run = { status: "Optimal", x, duals, objective: res.ObjectiveValue };
       const more = refine && !cur.integerCols && round < rounds ? refinementCuts(inst, cur, x, res.ObjectiveValue) : [];
-      if (!more.length) return { run, cuts, rounds: round };
+      if (!more.length) return { run, cuts, rounds: round, iterations: 0 };
       cuts.push(...more);
       cur = withCuts(inst, lp, cuts);
     }
@@ -677,29 +784,142 @@ function runHighs(
       ...(lp.integerCols ? { integrality: integrality(lp) } : {}),
     },
     (model) => {
-      model.options.set({ output_flag: false, ...(lp.integerCols ? MIP_OPTIONS : {}) });
+      // Pricing: a restricted first solve is small enough that presolve pays (it drops the fixed columns).
+      model.options.set({ output_flag: false, ...(lp.integerCols ? MIP_OPTIONS : movers ? {} : LP_OPTIONS) });
+      const n = inst.positions.length;
+      const out = movers ? Uint8Array.from(movers, (m) => 1 - m) : new Uint8Array(n);
+      const setIn = (i: number) => {
+        out[i] = 0;
+        for (const j of [i, n + i, 2 * n + i]) model.changeColBounds(j, inf(lp.colLower[j]!), inf(lp.colUpper[j]!));
+      };
+      for (let i = 0; i < n; i++) if (out[i]) for (const j of [i, n + i, 2 * n + i]) model.changeColBounds(j, 0, 0);
+      let left = out.reduce((a, b) => a + b, 0);
       const cuts: Cut[] = [];
-      for (let round = 1; ; round++) {
+      let iterations = 0;
+      let solves = 0;
+      let dilutionRounds = 1;
+      const ms = highs.constants.modelStatus;
+      const solveOnce = (): HighsRun => {
         model.run();
+        solves++;
+        iterations += Number(model.info.get("simplex_iteration_count"));
         const code = model.getModelStatus();
-        const ms = highs.constants.modelStatus;
         if (code !== ms.optimal) {
           const status = code === ms.infeasible ? "Infeasible" : code === ms.unbounded ? "Unbounded" : code === ms.unboundedOrInfeasible ? "Primal infeasible or unbounded" : `status ${code}`;
-          return { run: { status, x: [], duals: [], objective: NaN }, cuts, rounds: round };
+          return { status, x: [], duals: [], objective: NaN };
         }
         const sol = model.getSolution();
-        const run = { status: "Optimal", x: sol.colValue, duals: lp.integerCols ? [] : sol.rowDual, objective: model.getObjectiveValue() };
-        const more = refine && !lp.integerCols && round < rounds ? refinementCuts(inst, lp, sol.colValue, run.objective) : [];
-        if (!more.length) return { run, cuts, rounds: round };
-        for (const c of more) {
-          const { slope, icpt } = rewardCutRow(inst, c.set, c.point);
-          const rcol = lp.rewardCols.find((r) => r.set === c.set)!.col;
-          model.addRow(-highs.infinity, icpt, { indices: [rcol, lp.exposureCol(c.set)], values: [1, -slope] });
+        return { status: "Optimal", x: sol.colValue, duals: lp.integerCols ? [] : sol.rowDual, objective: model.getObjectiveValue(), colDual: sol.colDual };
+      };
+      // Solve, price, refine until nothing is left to add.
+      const converge = (refineCuts = refine): HighsRun => {
+        dilutionRounds = 1;
+        for (;;) {
+          const run = solveOnce();
+          if (run.status !== "Optimal" && left > 0 && run.status !== "Unbounded") {
+            // The restricted LP says nothing about the full one: bring every position back.
+            for (let i = 0; i < n; i++) if (out[i]) setIn(i);
+            left = 0;
+            continue;
+          }
+          if (run.status !== "Optimal") return run;
+          let priced = 0;
+          const d = run.colDual!;
+          if (left > 0)
+            for (let i = 0; i < n; i++)
+              if (out[i] && Math.max(d[i]!, d[n + i]!, d[2 * n + i]!) > PRICING_TOLERANCE) setIn(i), priced++;
+          left -= priced;
+          const more = refineCuts && !lp.integerCols && dilutionRounds < rounds ? refinementCuts(inst, lp, run.x, run.objective) : [];
+          if (!more.length && !priced) return run;
+          if (more.length) dilutionRounds++;
+          for (const c of more) {
+            const { slope, icpt } = rewardCutRow(inst, c.set, c.point);
+            const rcol = lp.rewardCols.find((r) => r.set === c.set)!.col;
+            model.addRow(-highs.infinity, icpt, { indices: [rcol, lp.exposureCol(c.set)], values: [1, -slope] });
+          }
+          cuts.push(...more);
         }
-        cuts.push(...more);
+      };
+      let run = converge();
+      const lifted = new Set<number>();
+      if (greedyLifts && run.status === "Optimal" && lp.lifts.length) {
+        model.options.set(LP_OPTIONS); // warm trials: nothing for presolve to gain
+        greedyLiftSearch(lp, run, lifted, {
+          solve: () => converge(false),
+          refine: () => converge(),
+          setRowBounds: (row, lo, up) => model.changeRowBounds(row, inf(lo), inf(up)),
+          saveBasis: () => {
+            const b = model.getBasis();
+            return () => {
+              // Cuts added since then: their slacks are basic (the cut is not binding there).
+              const rowStatus = new Int32Array(model.getDimensions().numRows).fill(highs.constants.basisStatus.basic);
+              rowStatus.set(b.rowStatus);
+              model.setBasis({ colStatus: b.colStatus, rowStatus });
+            };
+          },
+        });
+        run = converge(); // the kept lifts, refined
       }
+      return { run, cuts, rounds: solves, iterations, lifted };
     },
   );
+}
+
+/** Passes of the greedy lift search, and lift trials per pass (the sets whose "no growth" row
+ *  binds hardest first). */
+const GREEDY_MAX_PASSES = 2;
+const GREEDY_TRIALS_PER_PASS = 8;
+
+/**
+ * Greedy lifts for "bootstrap" robustness, warm-started: from "no lift" (every liftable set gets
+ * no growth), try lifting each set whose "no growth" row binds (non-zero dual, largest first):
+ * its row becomes "robust after the plan" (e_k >= B_k - others_k) and the LP is re-solved from the
+ * current basis; the lift is kept if the objective improves, else the row is restored. Passes
+ * repeat while some lift was kept. Each trial is one warm dual-simplex solve, instead of a branch
+ * and bound over 2^m lift patterns. The result may miss a pair of lifts that pay only together.
+ */
+function greedyLiftSearch(
+  lp: LinearProgram,
+  start: HighsRun,
+  lifted: Set<number>,
+  model: {
+    /** Solves and prices, without new dilution cuts (the cuts over-estimate the reward: an upper bound). */
+    solve: () => HighsRun;
+    /** Solves, prices and refines the dilution cuts (the objective within the tolerance of the true one). */
+    refine: () => HighsRun;
+    setRowBounds: (row: number, lower: number, upper: number) => void;
+    /** Saves the current basis; the returned function restores it. */
+    saveBasis: () => () => void;
+  },
+): void {
+  let best = start;
+  let restoreBest = model.saveBasis();
+  for (let pass = 0; pass < GREEDY_MAX_PASSES; pass++) {
+    const candidates = lp.lifts
+      .filter((l) => !lifted.has(l.set) && Math.abs(best.duals[l.row] ?? 0) > 1e-9)
+      .sort((a, b) => Math.abs(best.duals[b.row]!) - Math.abs(best.duals[a.row]!) || a.set - b.set)
+      .slice(0, GREEDY_TRIALS_PER_PASS);
+    let kept = false;
+    for (const l of candidates) {
+      // Every trial starts from the best basis so far (not from the last rejected trial's).
+      model.setRowBounds(l.row, l.robust, Infinity);
+      // Unrefined, the trial's objective over-estimates its value: if it does not beat the best, the
+      // lift does not pay; if it does, refine the cuts and compare again.
+      const better = (r: HighsRun) => r.status === "Optimal" && r.objective > best.objective + 1e-9 * Math.max(1, Math.abs(best.objective));
+      let trial = model.solve();
+      if (better(trial)) trial = model.refine();
+      if (better(trial)) {
+        lifted.add(l.set);
+        best = trial;
+        kept = true;
+        restoreBest = model.saveBasis();
+      } else {
+        model.setRowBounds(l.row, -Infinity, l.noGrowth);
+        restoreBest();
+      }
+    }
+    if (!kept) break;
+  }
 }
 
 /** The LP with refinement cuts appended (the same rows the arrays path adds to the model). */
@@ -749,17 +969,32 @@ export interface BindingLimit {
   scope: RowScope;
 }
 
+/** Column generation from this many positions on ("auto"): below it the full LP is as fast. */
+export const PRICING_MIN_POSITIONS = 2000;
+
 async function solveLp(
   inst: Instance,
   relax: ReadonlySet<LimitFamily>,
   feasibilityOnly = false,
   backend: LpBackend = "arrays",
+  pricing: PricingMode = "auto",
+  lifts: LiftSearch = "greedy",
+  fixedLifts?: ReadonlySet<number>,
 ): Promise<SolveOutcome> {
   const highs = await loadHighs();
-  const lp = buildLp(inst, relax, feasibilityOnly);
+  // "bootstrap" by greedy lifts: the LP with every liftable set at "no growth", lifts tried on the model.
+  const greedy =
+    !fixedLifts && lifts === "greedy" && backend === "arrays" && !feasibilityOnly && !relax.has("robustness") && robustnessMode(inst) === "bootstrap";
+  const lp = buildLp(inst, relax, feasibilityOnly, fixedLifts ?? (greedy ? new Set() : undefined));
+  const usePricing =
+    backend === "arrays" &&
+    !feasibilityOnly &&
+    !lp.integerCols &&
+    (pricing === "on" || (pricing === "auto" && inst.positions.length >= PRICING_MIN_POSITIONS));
+  const movers = usePricing ? likelyMovers(inst) : null;
   const run = (model: LinearProgram) => {
     try {
-      return runHighs(highs, model, backend, inst, !feasibilityOnly && inst.params.dilution);
+      return runHighs(highs, model, backend, inst, !feasibilityOnly && inst.params.dilution, model.integerCols ? null : movers, greedy);
     } catch (e) {
       throw new SolverError("HiGHS failed", [(e as Error).message]);
     }
@@ -767,8 +1002,21 @@ async function solveLp(
   let out = run(lp);
   let finalLp = lp;
   if (out.run.status === "Infeasible" || out.run.status === "Primal infeasible or unbounded")
-    return { status: "infeasible", moves: zeroMoves(inst), lpObjective: NaN, lp, binding: [], rounds: out.rounds };
+    return { status: "infeasible", moves: zeroMoves(inst), lpObjective: NaN, lp, binding: [], rounds: out.rounds, iterations: out.iterations };
   if (out.run.status !== "Optimal") throw new SolverError(`HiGHS returned status "${out.run.status}"`);
+  if (out.lifted?.size) {
+    // The greedy search turned these sets' "no growth" rows into "robust after the plan".
+    const rowNames = [...lp.rowNames];
+    const rowLower = lp.rowLower.slice();
+    const rowUpper = lp.rowUpper.slice();
+    for (const l of lp.lifts)
+      if (out.lifted.has(l.set)) {
+        rowNames[l.row] = `${l.name} lifted: robust after the plan`;
+        rowLower[l.row] = l.robust;
+        rowUpper[l.row] = Infinity;
+      }
+    finalLp = { ...lp, rowNames, rowLower, rowUpper };
+  }
   if (lp.integerCols) {
     // A binary within the integrality tolerance of 0 still lets a little stake in; fix the
     // binaries and solve the LP again, so "no new stake" is exact (column bounds of 0).
@@ -777,7 +1025,7 @@ async function solveLp(
     const fixedLp = buildLp(inst, relax, feasibilityOnly, lifted);
     const fixed = run(fixedLp);
     if (fixed.run.status === "Optimal") {
-      out = { ...fixed, rounds: out.rounds + fixed.rounds };
+      out = { ...fixed, rounds: out.rounds + fixed.rounds, iterations: out.iterations + fixed.iterations };
       finalLp = fixedLp;
     }
   }
@@ -800,7 +1048,7 @@ async function solveLp(
   }
   binding.sort((a, b) => b.valuePerEth - a.valuePerEth || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const lpSize = { ...finalLp, integerCols: lp.integerCols };
-  return { status: "optimal", moves, lpObjective: res.objective, lp: lpSize, binding, rounds: out.rounds };
+  return { status: "optimal", moves, lpObjective: res.objective, lp: lpSize, binding, rounds: out.rounds, iterations: out.iterations };
 }
 
 export interface OptimizeResult {
@@ -818,18 +1066,32 @@ export interface OptimizeResult {
   binding: BindingLimit[];
   /** LP solves, including the dilution refinement's. */
   solves: number;
+  /** Simplex iterations over all solves (a load-independent measure of the solver's work). */
+  iterations: number;
 }
+
+/** Column generation: "auto" from `PRICING_MIN_POSITIONS` positions, "on"/"off" to force it
+ *  (the optimum is the same; tests compare both). */
+export type PricingMode = "auto" | "on" | "off";
+
+/** "bootstrap" robustness: greedy lifts on warm LPs (default), or the MIP (HiGHS branch and
+ *  bound; the text backend always uses it). */
+export type LiftSearch = "greedy" | "mip";
 
 export interface OptimizeOptions {
   /** Leave these limit families out (diagnostics only; the result is not a valid plan). */
   relax?: LimitFamily[];
   backend?: LpBackend;
+  pricing?: PricingMode;
+  lifts?: LiftSearch;
+  /** "bootstrap": lift exactly these sets (no search; tests enumerate lift patterns with it). */
+  fixedLifts?: ReadonlySet<number>;
 }
 
 /** Solves the LP for an instance and verifies the result; throws typed errors. */
 export async function optimizeInstance(inst: Instance, options: OptimizeOptions = {}): Promise<OptimizeResult> {
   const relax = new Set(options.relax ?? []);
-  const out = await solveLp(inst, relax, false, options.backend);
+  const out = await solveLp(inst, relax, false, options.backend, options.pricing, options.lifts, options.fixedLifts);
   if (out.status === "infeasible") throw await diagnoseInfeasibility(inst, relax);
   if (!relax.size) verifyMoves(inst, out.moves);
   return {
@@ -841,6 +1103,7 @@ export async function optimizeInstance(inst: Instance, options: OptimizeOptions 
     lp: { columns: out.lp.columns, rows: out.lp.rows, nonzeros: out.lp.nonzeros, integers: out.lp.integerCols?.length ?? 0 },
     binding: out.binding,
     solves: out.rounds,
+    iterations: out.iterations,
   };
 }
 

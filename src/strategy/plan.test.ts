@@ -3,6 +3,7 @@ import { fixture } from "./fixtures.js";
 import { addr } from "./generate.js";
 import { formatPlan, planToJson } from "./format.js";
 import { plan } from "./plan.js";
+import { DEFAULT_ENGINE_PARAMS } from "./types.js";
 
 const op = (i: number) => addr(0x0b, i);
 const dl = (i: number) => addr(0xde, i);
@@ -140,6 +141,6 @@ describe("plan: calm under noise and explained", () => {
     const json = JSON.parse(planToJson(p));
     expect(json.binding[0].name).toBeTypeOf("string");
     expect(json.targets[1].limits.length).toBeGreaterThan(0);
-    expect(json.tailRisk.alpha).toBe(0.99);
+    expect(json.tailRisk.alpha).toBe(DEFAULT_ENGINE_PARAMS.cvarAlpha);
   });
 });

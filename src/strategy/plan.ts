@@ -7,6 +7,7 @@
 // and then from the vault's buffer (`allocate`). Stake already queued is never queued again:
 // decreases only touch active stake, and only completable withdrawals are completed, once each.
 // Tokens of a completed withdrawal that no deposit uses go back to the vault's buffer.
+import type { HistoryReview } from "./history.js";
 import { buildInstance, weiToEth, type Instance } from "./model.js";
 import { optimizeInstance, type BindingLimit, type OptimizeOptions, type RowScope } from "./optimize.js";
 import { portfolioCvar } from "./tailRisk.js";
@@ -97,6 +98,9 @@ export interface Plan {
   /** Risk-adjusted APR on TVL, now and at the target. */
   riskAdjustedApr: { current: number; target: number };
   tvlEth: number;
+  /** Past plans (realised vs predicted) and operators' allocation changes since the last plan:
+   *  set by the CLI from its plan-history file (`history.ts`), absent otherwise. */
+  history?: HistoryReview | undefined;
 }
 
 const GWEI = 10n ** 9n;

@@ -234,7 +234,10 @@ export function activeExposures(inst: Instance): Float64Array {
 export function glideSets(inst: Instance): number[] {
   if ((inst.params.robustness ?? "snapshot") === "bootstrap" || inst.params.glideBps <= 0) return [];
   const e0 = activeExposures(inst);
-  return inst.sets.flatMap((s, k) => (!s.robustNow && e0[k]! > 0 ? [k] : []));
+  // Only sets below the bound even with others' stake at the top of its uncertainty: a set that
+  // noise in the others' stake puts below or above the bound does not start or stop the glide.
+  const band = 1 + inst.params.othersStakeUncertainty;
+  return inst.sets.flatMap((s, k) => (!s.robustNow && e0[k]! > 0 && s.others * band + e0[k]! < s.robustnessBound ? [k] : []));
 }
 
 /** Glide-path target per glide set: (1 - glideBps) x today's active exposure, ETH. */

@@ -5,7 +5,7 @@ import { fixture, setAddr } from "./fixtures.js";
 import { addr } from "./generate.js";
 import { plan } from "./plan.js";
 import { buildInstance, weiToEth } from "./model.js";
-import { robustness, setExposures, steadyStake, zeroMoves } from "./risk.js";
+import { glideTargets, robustness, setExposures, steadyStake, zeroMoves } from "./risk.js";
 import { violations } from "./verify.js";
 import { DEFAULT_ENGINE_PARAMS } from "./types.js";
 import { formatPlan } from "./format.js";
@@ -295,6 +295,25 @@ describe("scenario: robustness that acts (growth of exposure, not the operator; 
     expect(e[0]!).toBeLessThanOrEqual(0.75 * 40 + 1e-6);
     expect(p.glideShortfall).toEqual([]);
     expect(p.actions.some((a) => a.type === "queueWithdrawal")).toBe(true);
+  });
+
+  it("the glide path starts only below the bound by more than the others' stake uncertainty (noise does not start it)", async () => {
+    // Set 0 needs 2200 ETH; with others at 2140 + Trellis 40 = 2180 it is below the bound, but within
+    // othersStakeUncertainty (5% of 2140 = 107 ETH): no glide. At others 1900 it is clearly below: glide.
+    const at = (others: number) => {
+      const sets = avsData.operatorSets.map((s, k) => (k === 0 ? { ...s } : s));
+      const snap = f(1000);
+      return {
+        snapshot: { ...snap, operatorSets: snap.operatorSets.map((s, k) => (k === 0 ? { ...s, totalAllocatedStake: BigInt(others + 40) * 10n ** 18n } : s)) },
+        avsData: { ...avsData, operatorSets: sets },
+      };
+    };
+    for (const [others, glides] of [[2140, false], [1900, true]] as const) {
+      const { snapshot, avsData: data } = at(others);
+      const inst = buildInstance(snapshot, data, { ...params, glideBps: 1000 });
+      expect(inst.sets[0]!.robustNow).toBe(false);
+      expect(glideTargets(inst).has(0)).toBe(glides);
+    }
   });
 
   it("a set missing from the AVS data file: an error naming it, or the explicit default (no growth, a warning)", async () => {

@@ -163,7 +163,11 @@ export interface EngineParams {
   typicalMoveEth: number;
   /** Moves smaller than this are dropped unless a limit needs them, ETH. */
   minMoveEth: number;
-  /** Tangent cuts per operator set for pro-rata reward dilution. */
+  /**
+   * Tangent cuts per operator set for pro-rata reward dilution: at today's net exposure, at the ends
+   * of the range one plan can reach, and up to this many minus 2 steps either side of today's
+   * (optimize.ts); the refinement adds more at the solution.
+   */
   tangentCuts: number;
   /** Model pro-rata dilution of rewards (false: reward = APR x exposure). */
   dilution: boolean;
@@ -266,8 +270,8 @@ export const DEFAULT_ENGINE_PARAMS: EngineParams = {
   aprUncertainty: 0.1,
   slashingUncertainty: 0.25,
   othersStakeUncertainty: 0.05,
-  uncertaintyMultiple: 0.6,
-  glideBps: 2500,
+  uncertaintyMultiple: 0.4,
+  glideBps: 1000,
   glidePenalty: 1,
   defaultOperatorSplitBps: 1000,
   dilutionTolerance: 5e-4,

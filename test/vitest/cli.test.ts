@@ -77,6 +77,11 @@ describe("trellis CLI on the devnet", { timeout: 360_000 }, () => {
     expect(cycle.actions.some((a: { kind: string; status: string }) => a.kind === "allocate" && a.status === "confirmed")).toBe(true);
     expect(keeper.stderr).toContain("devnet-only default key");
 
+    // The second plan compares with the first (recorded next to the deployment file): realised vs predicted.
+    const again = JSON.parse((await trellis("--json", "plan")).stdout);
+    expect(again.history.pastPlans.map((h: { blockNumber: string }) => h.blockNumber)).toEqual([JSON.parse(plan.stdout).blockNumber]);
+    expect(again.history.pastPlans[0].proposed).toBe(true);
+
     const req = await trellis("--json", "withdraw", "request", "1", "--asset", "rETH");
     expect(req.code).toBe(0);
     const id = JSON.parse(req.stdout).requestId as string;
