@@ -267,7 +267,8 @@ export async function readHoldings(
     encumbered: strategies.map((s) => r.add(am, iAllocationManagerAbi, "getEncumberedMagnitude", [o, s])),
   }));
   await r.run(send);
-  const encumberedOf = (list: number[]) => list.map((k) => { const x = r.result(k); return x.ok ? BigInt(x.value as bigint) : null; });
+  // A failed read is null: ExposureLib then counts all of max magnitude.
+  const encumberedOf = (list: number[]) => list.map((k) => valueOr<bigint | null>(r.result(k), null)).map((x) => (x === null ? null : BigInt(x)));
   const setsOf = (k: number) => r.get<readonly OperatorSet[]>(k).map((s) => ({ avs: getAddress(s.avs), id: Number(s.id) }));
 
   const holdings = holdingIdx.map((i): HoldingRead => {
