@@ -95,6 +95,12 @@ describe("RiskRegistry caches against live exposure", () => {
     const before = await read();
     const position = before.keeper.delegators.find((x) => x.address === stale)!.positions.find((p) => lc(p.asset) === lc(sim.token("rETH")))!;
     await sim.tx(keeper(), d.trellis.vault, vaultAbi as Abi, "queueDelegatorWithdrawal", [stale, sim.token("rETH"), position.depositShares]);
+    // Queued stake stays exposed to the operator it was queued under (summed with the withdrawable shares): the
+    // mirror still equals what a refresh stores.
+    expect((await refreshMany([stale])).status).toBe("success");
+    const queued = (await read()).exposure.find((x) => x.delegator === stale)!;
+    expect(queued.live!.slashable).toBeGreaterThan(parseEther("1"));
+    expect(cacheMatches(queued)).toBe(true);
     await sim.advance(12, Number(before.keeper.withdrawalDelayBlocks) + 2);
     const completed = await runKeeperCycle({ ...opts, rebalance: false });
     expect(completed.actions.filter((a) => a.kind === "completeWithdrawal").map((a) => a.status)).toEqual(["confirmed"]);
