@@ -1,6 +1,6 @@
 // The rounds of the one chain read (chainSnapshot.ts): each a named function that batches its calls, sends
 // them as one batch and hands back plain data; each round needs the previous one's answers.
-import { erc20Abi, getAddress, type Address } from "viem";
+import { erc20Abi, getAddress, zeroAddress, type Address } from "viem";
 import {
   iAllocationManagerAbi,
   iAssetRegistryAbi,
@@ -14,6 +14,7 @@ import {
 } from "../abi/generated/index.js";
 import type { Deployment } from "../devnet/deployment.js";
 import type { Withdrawal } from "../keeper/readState.js";
+import { exposureGroupsOf } from "./exposure.js";
 import { valueOf, valueOr, type ContractRead, type ReadResult } from "./readCalls.js";
 
 /** Sends one round's calls as one batch. */
@@ -128,10 +129,14 @@ export type DelegatorRead = {
   /** The RiskRegistry's cached exposure: whom it saw the delegator delegated to, and a set-bound breach. */
   cachedDelegatedTo: Address;
   beyondSetBound: boolean;
+  /** The rest of the RiskRegistry's cache (`delegatorExposure`): what its aggregates hold for this delegator. */
+  cachedExposure: CachedExposure;
   withdrawals: readonly Withdrawal[];
   /** Withdrawable shares per withdrawal and strategy (after slashing). */
   withdrawalShares: readonly (readonly bigint[])[];
 };
+/** One delegator's entries in the RiskRegistry's aggregates, as of its last refresh (ETH, wei). */
+export type CachedExposure = { refreshedBlock: bigint; stake: bigint; slashable: bigint; sets: { avs: Address; id: number; value: bigint }[] };
 export type RequestRead = { id: bigint; controller: Address; shares: bigint; asset: Address; requestedAt: bigint; valueAtRequest: bigint };
 
 const PENDING = 1; // IWithdrawalQueue.Status.Pending
@@ -177,7 +182,8 @@ export async function readItems({ deployment, send }: ReadContext, lists: Lists)
   const delegators = lists.delegators.map((address, k): DelegatorRead => {
     const i = delegatorIdx[k]!;
     const [withdrawals, withdrawalShares] = r.get<readonly [readonly Withdrawal[], readonly (readonly bigint[])[]]>(i.queued);
-    const exposure = r.get<{ delegatedTo: Address; beyondSetBound: boolean }>(i.exposure);
+    type Cache = { delegatedTo: Address; beyondSetBound: boolean; refreshedBlock: bigint; stake: bigint; slashable: bigint; sets: readonly { avs: Address; id: number; value: bigint }[] };
+    const exposure = r.get<Cache>(i.exposure);
     return {
       address,
       operator: getAddress(r.get<Address>(i.operator)),
@@ -185,6 +191,12 @@ export async function readItems({ deployment, send }: ReadContext, lists: Lists)
       retired: r.get<boolean>(i.retired),
       cachedDelegatedTo: getAddress(exposure.delegatedTo),
       beyondSetBound: exposure.beyondSetBound,
+      cachedExposure: {
+        refreshedBlock: BigInt(exposure.refreshedBlock),
+        stake: BigInt(exposure.stake),
+        slashable: BigInt(exposure.slashable),
+        sets: exposure.sets.map((e) => ({ avs: getAddress(e.avs), id: Number(e.id), value: BigInt(e.value) })),
+      },
       withdrawals,
       withdrawalShares,
     };
@@ -204,20 +216,36 @@ export type OperatorRead = {
   maxMagnitudes: readonly bigint[];
   /** `getAllocationDelay`; null when the operator has none set. */
   allocationDelayBlocks: number | null;
+  /** `getEncumberedMagnitude` per strategy (null: the read failed; the RiskRegistry then takes max magnitude). */
+  encumbered: (bigint | null)[];
   allowed: boolean;
   /** `checkOperatorPolicy`'s named error (absent: the operator meets the policy). */
   policyRefusal?: string | undefined;
 };
 
+/** An operator that can slash some of a delegator's stake without being its recorded operator (ExposureLib reads it too). */
+export type FormerOperatorRead = Pick<OperatorRead, "operator" | "sets" | "maxMagnitudes" | "encumbered">;
+
 /** Round 3: delegators' shares and holdings, requests' value now, each operator's sets, magnitudes and policy. */
 export async function readHoldings(
   { deployment, send }: ReadContext,
   items: { assets: AssetRead[]; delegators: DelegatorRead[]; requests: RequestRead[] },
-): Promise<{ holdings: HoldingRead[]; requestValues: bigint[]; operators: OperatorRead[] }> {
+): Promise<{ holdings: HoldingRead[]; requestValues: bigint[]; operators: OperatorRead[]; formerOperators: FormerOperatorRead[] }> {
   const { vault, riskRegistry } = deployment.trellis;
   const { delegationManager: dm, allocationManager: am } = deployment.eigenlayer;
   const strategies = items.assets.map((a) => a.strategy);
   const operatorAddrs = [...new Map(items.delegators.map((d) => [d.operator.toLowerCase(), d.operator])).values()];
+  // Operators other than the recorded ones that can slash a delegator's stake (ExposureLib groups by them):
+  // a delegation that is not the recorded operator's, or queued withdrawals of a former one.
+  const known = new Set(operatorAddrs.map((o) => o.toLowerCase()));
+  const formerAddrs = [
+    ...new Map(
+      items.delegators
+        .flatMap((d) => [d.delegatedTo, ...d.withdrawals.map((w) => getAddress(w.delegatedTo))])
+        .filter((o) => o !== zeroAddress && !known.has(o.toLowerCase()))
+        .map((o) => [o.toLowerCase(), o]),
+    ).values(),
+  ];
   const r = new Round();
   const holdingIdx = items.delegators.map((d) => ({
     shares: strategies.length ? r.add(dm, iDelegationManagerAbi, "getWithdrawableShares", [d.address, strategies]) : -1,
@@ -231,8 +259,17 @@ export async function readHoldings(
     delay: r.add(am, iAllocationManagerAbi, "getAllocationDelay", [o]),
     allowed: r.add(riskRegistry, iRiskRegistryAbi, "isOperatorAllowed", [o]),
     policy: r.add(riskRegistry, iRiskRegistryAbi, "checkOperatorPolicy", [o]),
+    encumbered: strategies.map((s) => r.add(am, iAllocationManagerAbi, "getEncumberedMagnitude", [o, s])),
+  }));
+  const formerIdx = formerAddrs.map((o) => ({
+    sets: r.add(am, iAllocationManagerAbi, "getAllocatedSets", [o]),
+    max: strategies.length ? r.add(am, iAllocationManagerAbi, "getMaxMagnitudes", [o, strategies]) : -1,
+    encumbered: strategies.map((s) => r.add(am, iAllocationManagerAbi, "getEncumberedMagnitude", [o, s])),
   }));
   await r.run(send);
+  // A failed read is null: ExposureLib then counts all of max magnitude.
+  const encumberedOf = (list: number[]) => list.map((k) => valueOr<bigint | null>(r.result(k), null)).map((x) => (x === null ? null : BigInt(x)));
+  const setsOf = (k: number) => r.get<readonly OperatorSet[]>(k).map((s) => ({ avs: getAddress(s.avs), id: Number(s.id) }));
 
   const holdings = holdingIdx.map((i): HoldingRead => {
     const [withdrawable, deposit] = i.shares < 0 ? [[], []] : r.get<readonly [readonly bigint[], readonly bigint[]]>(i.shares);
@@ -244,14 +281,19 @@ export async function readHoldings(
     const check = r.result(i.policy);
     return {
       operator,
-      sets: r.get<readonly OperatorSet[]>(i.sets).map((s) => ({ avs: getAddress(s.avs), id: Number(s.id) })),
+      sets: setsOf(i.sets),
       maxMagnitudes: i.max < 0 ? [] : r.get<readonly bigint[]>(i.max),
       allocationDelayBlocks: isSet ? Number(delay) : null,
+      encumbered: encumberedOf(i.encumbered),
       allowed: r.get<boolean>(i.allowed),
       policyRefusal: check.ok ? undefined : (check.revert?.text ?? "checkOperatorPolicy reverted"),
     };
   });
-  return { holdings, requestValues: valueIdx.map((i) => r.get<bigint>(i)), operators };
+  const formerOperators = formerAddrs.map((operator, k): FormerOperatorRead => {
+    const i = formerIdx[k]!;
+    return { operator, sets: setsOf(i.sets), maxMagnitudes: i.max < 0 ? [] : r.get<readonly bigint[]>(i.max), encumbered: encumberedOf(i.encumbered) };
+  });
+  return { holdings, requestValues: valueIdx.map((i) => r.get<bigint>(i)), operators, formerOperators };
 }
 
 export type AllocationRead = { set: OperatorSet; strategy: Address; currentMagnitude: bigint; pendingDiff: bigint };
@@ -269,6 +311,8 @@ function sharesToConvert(strategies: Address[], delegators: DelegatorRead[], hol
   };
   holdings.forEach((h) => strategies.forEach((s, i) => add(s, h.withdrawable[i] ?? 0n)));
   delegators.forEach((d) => d.withdrawals.forEach((w, q) => w.strategies.forEach((s, k) => add(s, d.withdrawalShares[q]?.[k] ?? 0n))));
+  // The RiskRegistry converts each slashing operator's sum of shares (exposure.ts).
+  delegators.forEach((d, j) => exposureGroupsOf(strategies, d, holdings[j]!.withdrawable).forEach((g) => g.shares.forEach((shares, i) => add(strategies[i]!, shares))));
   return [...out.values()];
 }
 
@@ -278,8 +322,8 @@ function sharesToConvert(strategies: Address[], delegators: DelegatorRead[], hol
  */
 export async function readAllocations(
   { deployment, send }: ReadContext,
-  p: { assets: AssetRead[]; delegators: DelegatorRead[]; holdings: HoldingRead[]; operators: OperatorRead[] },
-): Promise<{ underlying: UnderlyingTable; allocations: AllocationRead[][]; splits: SplitRead[][]; sets: SetRead[]; avsCaps: { avs: Address; capBps: number }[] }> {
+  p: { assets: AssetRead[]; delegators: DelegatorRead[]; holdings: HoldingRead[]; operators: OperatorRead[]; formerOperators: FormerOperatorRead[] },
+): Promise<{ underlying: UnderlyingTable; allocations: AllocationRead[][]; formerAllocations: AllocationRead[][]; splits: SplitRead[][]; sets: SetRead[]; avsCaps: { avs: Address; capBps: number }[] }> {
   const { riskRegistry } = deployment.trellis;
   const { allocationManager: am, rewardsCoordinator } = deployment.eigenlayer;
   const strategies = p.assets.map((a) => a.strategy);
@@ -288,7 +332,9 @@ export async function readAllocations(
   const avsList = [...new Map(setList.map((s) => [s.avs.toLowerCase(), s.avs])).values()];
   const r = new Round();
   const convert = sharesToConvert(strategies, p.delegators, p.holdings).map(([s, shares]) => ({ s, shares, i: r.add(s, iStrategyAbi, "sharesToUnderlyingView", [shares]) }));
-  const allocationIdx = p.operators.map((o) => o.sets.flatMap((set) => strategies.map((strategy) => ({ set, strategy, i: r.add(am, iAllocationManagerAbi, "getAllocation", [o.operator, set, strategy]) }))));
+  const allocationsOf = (o: { operator: Address; sets: OperatorSet[] }) => o.sets.flatMap((set) => strategies.map((strategy) => ({ set, strategy, i: r.add(am, iAllocationManagerAbi, "getAllocation", [o.operator, set, strategy]) })));
+  const allocationIdx = p.operators.map(allocationsOf);
+  const formerIdx = p.formerOperators.map(allocationsOf);
   const splitIdx = p.operators.map((o) =>
     o.sets.map((set) => ({
       set,
@@ -308,12 +354,12 @@ export async function readAllocations(
 
   // A strategy Trellis prices must convert; another (beacon chain ETH has no contract) counts 0 units.
   const underlying: UnderlyingTable = new Map(convert.map((c) => [underlyingKey(c.s, c.shares), priced.has(c.s.toLowerCase()) ? r.get<bigint>(c.i) : r.or<bigint>(c.i, 0n)]));
-  const allocations = allocationIdx.map((list) =>
+  const allocationsRead = (list: { set: OperatorSet; strategy: Address; i: number }[]) =>
     list.map(({ set, strategy, i }) => {
       const a = r.get<{ currentMagnitude: bigint; pendingDiff: bigint }>(i);
       return { set, strategy, currentMagnitude: BigInt(a.currentMagnitude), pendingDiff: BigInt(a.pendingDiff) };
-    }),
-  );
+    });
+  const allocations = allocationIdx.map(allocationsRead);
   // The coordinator may lack a split getter: null, the engine's default applies.
   const splits = splitIdx.map((list) => list.map((s) => ({ set: s.set, avsSplitBps: r.or<number | null>(s.avs, null), operatorSetSplitBps: r.or<number | null>(s.ofSet, null) })));
   const sets = setList.map((set, k): SetRead => {
@@ -328,7 +374,7 @@ export async function readAllocations(
       capBps: Number(r.get<bigint | number>(i.cap)),
     };
   });
-  return { underlying, allocations, splits, sets, avsCaps: avsList.map((avs, k) => ({ avs, capBps: Number(r.get<bigint | number>(avsIdx[k]!)) })) };
+  return { underlying, allocations, formerAllocations: formerIdx.map(allocationsRead), splits, sets, avsCaps: avsList.map((avs, k) => ({ avs, capBps: Number(r.get<bigint | number>(avsIdx[k]!)) })) };
 }
 
 /** Per set, per strategy: the shares all its members allocate, and their underlying units (null: not priced). */

@@ -20,6 +20,7 @@ import {
   type OperatorPolicy,
   type ReadContext,
 } from "./chainReads.js";
+import { exposureOf, type DelegatorExposure } from "./exposure.js";
 import { hasMulticall3, readCalls, type ContractRead } from "./readCalls.js";
 import type { RetryOptions } from "./retry.js";
 
@@ -65,6 +66,11 @@ export type ChainSnapshot = {
    * set bound at its last measurement. Absent: the operator passes the policy (caps are the engine's to keep).
    */
   newStakeRefusals: Map<string, string>;
+  /**
+   * Per delegator, the RiskRegistry's cached exposure (what its cap aggregates hold) and what a refresh would
+   * store now, measured from the same reads as ExposureLib measures (exposure.ts).
+   */
+  exposure: DelegatorExposure[];
   /** The strategy engine's view of the same reads; throws `SnapshotError` if an asset has no price. */
   engine(): Snapshot;
 };
@@ -109,6 +115,7 @@ export async function readChainSnapshot<chain extends Chain | undefined>(client:
     trEthSupply: lists.trEthSupply,
     policy: lists.policy,
     newStakeRefusals,
+    exposure: exposureOf(r),
     engine: () => (engine ??= engineSnapshotOf(r, newStakeRefusals)),
   };
 }

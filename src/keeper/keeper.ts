@@ -3,7 +3,7 @@
 // the executor simulates, sends, waits for and checks (executor.ts): claim rewards, complete matured
 // EigenLayer withdrawals, tend undelegated or retired delegators, refresh the delegators' holdings, sync the
 // rate, finalize every payable redemption request, queue EigenLayer withdrawals for what the requests still
-// need, rebalance. Only a phase that changed the chain makes the next one decide from a fresh read.
+// need, refresh the RiskRegistry caches that are above live exposure, rebalance. Only a phase that changed the chain makes the next one decide from a fresh read.
 // Nothing is remembered between cycles, so a crash at any point is safe to restart.
 import { existsSync } from "node:fs";
 import type { PrivateKeyAccount } from "viem/accounts";
@@ -23,6 +23,7 @@ import { recordState } from "./metricsRecord.js";
 import {
   completionsPhase,
   DEFAULT_PHASE_CONFIG,
+  exposurePhase,
   finalizePhase,
   fundingPhase,
   rebalancePhase,
@@ -60,6 +61,13 @@ export type KeeperOptions = {
   /** Rebalance with the strategy engine (needs `avsDataFile`). */
   rebalance?: boolean;
   /**
+   * Before rebalancing, most delegators whose RiskRegistry cache is above their live exposure refreshed per
+   * cycle (one `refreshMany`); 0 turns it off. Default 10.
+   */
+  exposureRefreshBatch?: number;
+  /** Wei a cached exposure may be above the live one and still count as rounding (default 1e6). */
+  exposureToleranceWei?: bigint;
+  /**
    * Engine knobs. The RiskRegistry's operator policy read from chain (minimum allocation delay, operators
    * refused new stake, allowlisted redistributing sets) overrides their mirrors here.
    */
@@ -93,6 +101,8 @@ export async function runKeeperCycle(opts: KeeperOptions): Promise<CycleReport> 
     refreshIntervalSeconds: opts.refreshIntervalSeconds,
     minSyncIntervalSeconds: opts.minSyncIntervalSeconds ?? DEFAULT_PHASE_CONFIG.minSyncIntervalSeconds,
     finalizeBatch: opts.finalizeBatch ?? DEFAULT_PHASE_CONFIG.finalizeBatch,
+    exposureRefreshBatch: opts.exposureRefreshBatch ?? DEFAULT_PHASE_CONFIG.exposureRefreshBatch,
+    exposureToleranceWei: opts.exposureToleranceWei ?? DEFAULT_PHASE_CONFIG.exposureToleranceWei,
   };
   const read = () => readChain(publicClient, { deployment, retry });
   let chain = await read();
@@ -131,6 +141,8 @@ export async function runKeeperCycle(opts: KeeperOptions): Promise<CycleReport> 
 
   let plan: Plan | undefined;
   if (opts.rebalance && opts.avsDataFile && existsSync(opts.avsDataFile)) {
+    // The caps' aggregates brought down to live values, so the engine plans on what the chain will check.
+    await phase(() => exposurePhase(chain.exposure, config));
     try {
       const avsData = await loadAvsDataFile(opts.avsDataFile);
       plan = await makePlan(plannerSnapshot(chain.engine(), chain.keeper), avsData, opts.engineParams ?? {});

@@ -1,12 +1,14 @@
 // The keeper's phases as pure decisions: a hand-built state in, the calls the keeper would send out. No chain.
 import { describe, expect, it } from "vitest";
 import type { Hex } from "viem";
+import type { DelegatorExposure } from "../chain/exposure.js";
 import type { Plan } from "../strategy/plan.js";
 import type { PlanAction } from "../strategy/types.js";
 import { addr, ASSET, E, NOW, OTHER_STRATEGY, state, STRATEGY } from "../../test/helpers/keeperState.js";
 import {
   completionsPhase,
   DEFAULT_PHASE_CONFIG,
+  exposurePhase,
   finalizePhase,
   fundingPhase,
   rebalancePhase,
@@ -173,5 +175,41 @@ describe("rebalancePhase", () => {
     const st = state({ holdings: [10n * E], requests: [], idle: 0n });
     const d = rebalancePhase(st, plan([{ type: "queueWithdrawal", delegator: addr(0x100), operator: addr(0x200), strategy: STRATEGY, ethValue: 4n * E, assetAmount: 4n * E }]));
     expect(d.actions.map(call)).toEqual([["vault", "queueDelegatorWithdrawal", addr(0x100), ASSET, 4n * E]]);
+  });
+});
+
+describe("exposurePhase", () => {
+  const AVS = addr(0xa5);
+  /** A delegator whose cache holds `cached` in set 0 and `slashable`, against `live` in set 0 (slashable = live). */
+  const exposure = (n: number, cached: bigint, live: bigint, p: { slashable?: bigint; cachedBeyond?: boolean; liveBeyond?: boolean } = {}): DelegatorExposure => ({
+    delegator: addr(0x100 + n),
+    cached: { refreshedBlock: 1n, stake: 0n, slashable: p.slashable ?? live, beyondSetBound: p.cachedBeyond ?? false, sets: [{ avs: AVS, id: 0, value: cached }] },
+    live: { stake: 0n, slashable: live, beyondSetBound: p.liveBeyond ?? false, sets: [{ avs: AVS, id: 0, value: live }] },
+  });
+  const cfg = { exposureRefreshBatch: 2, exposureToleranceWei: 10n };
+
+  it("refreshes the caches above live beyond the tolerance, largest excess first, at most a batch", () => {
+    const d = exposurePhase(
+      [
+        exposure(0, 5n * E, 5n * E), // fresh
+        exposure(1, 5n * E + 10n, 5n * E), // rounding
+        exposure(2, 6n * E, 5n * E), // 1 ETH high
+        exposure(3, 5n * E, 5n * E, { slashable: 8n * E }), // slashable 3 ETH high
+        exposure(4, 5n * E + 11n, 5n * E), // 11 wei high
+        exposure(5, 4n * E, 5n * E), // lower: the chain accepts more than planned, left alone
+      ],
+      cfg,
+    );
+    expect(d.actions.map(call)).toEqual([["riskRegistry", "refreshMany", [addr(0x103), addr(0x102)]]]);
+    expect(d.actions[0]!.kind).toBe("refreshExposure");
+    expect(d.notes).toEqual(["1 stale exposure caches left for the next cycle"]);
+  });
+
+  it("refreshes an out-of-date set-bound flag; notes an unmeasurable delegator; nothing when every cache is live", () => {
+    const d = exposurePhase([exposure(0, E, E, { cachedBeyond: true }), { ...exposure(1, E, 0n), live: null, unmeasurable: "no price" }], cfg);
+    expect(d.actions.map(call)).toEqual([["riskRegistry", "refreshMany", [addr(0x100)]]]);
+    expect(d.notes).toEqual([`exposure of ${addr(0x101)} not measurable: no price`]);
+    expect(exposurePhase([exposure(0, E, E), exposure(1, E, 2n * E)], cfg)).toEqual({ actions: [], notes: [], warnings: [] });
+    expect(exposurePhase([exposure(0, 2n * E, E)], { ...cfg, exposureRefreshBatch: 0 }).actions).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 // actions it would send: no RPC, no clock (`state.timestamp` is the block's). `executor.ts` sends them; the
 // cycle (keeper.ts) runs the phases in order and reads the chain again only after a phase changed it.
 import type { Address } from "viem";
+import { cacheExcess, type DelegatorExposure } from "../chain/exposure.js";
 import type { Plan } from "../strategy/plan.js";
 import {
   assetOfStrategy,
@@ -55,9 +56,19 @@ export type PhaseConfig = {
   minSyncIntervalSeconds: number;
   /** Most request ids per `finalize(ids)` transaction. */
   finalizeBatch: number;
+  /** Most delegators per cycle in the `RiskRegistry.refreshMany` before rebalancing (one transaction). */
+  exposureRefreshBatch: number;
+  /** A cached exposure this far (wei) above the live one, or less, is rounding: left alone. */
+  exposureToleranceWei: bigint;
 };
 
-export const DEFAULT_PHASE_CONFIG: PhaseConfig = { refreshBatch: 50, minSyncIntervalSeconds: 3600, finalizeBatch: 50 };
+export const DEFAULT_PHASE_CONFIG: PhaseConfig = {
+  refreshBatch: 50,
+  minSyncIntervalSeconds: 3600,
+  finalizeBatch: 50,
+  exposureRefreshBatch: 10,
+  exposureToleranceWei: 1_000_000n,
+};
 
 const decision = (actions: Action[] = [], notes: string[] = [], warnings: Warning[] = []): Decision => ({ actions, notes, warnings });
 const vaultAction = (kind: ActionKind, functionName: string, args: readonly unknown[], details: Record<string, unknown>): Action => ({
@@ -210,7 +221,42 @@ const positionOf = (state: KeeperState, delegator: Address, strategy: Address) =
   state.delegators.find((d) => d.address.toLowerCase() === delegator.toLowerCase())?.positions.find((p) => p.strategy.toLowerCase() === strategy.toLowerCase());
 
 /**
- * 7. The strategy engine's plan as vault calls. An allocation to a stranded delegator is dropped (the vault
+ * 7. Before rebalancing: refresh the RiskRegistry's cache of every delegator whose cached exposure is above
+ * the live one by more than `exposureToleranceWei` (per operator set, or slashable) or whose set-bound flag is
+ * out of date. `Vault.allocate` checks the cap aggregates (sums of the caches) with only the touched delegator
+ * re-measured, while the engine plans on live values: a cache higher than live would make the chain refuse a
+ * move planned up to a cap. Once no cache is higher, every aggregate is at most its live sum, which the engine
+ * keeps under the caps. A lower cache is left alone (the chain then accepts more than the engine plans; a
+ * refresh would cost gas and change no outcome). The largest excess first, at most `exposureRefreshBatch` in
+ * one `refreshMany`; the rest next cycle.
+ */
+export function exposurePhase(exposure: readonly DelegatorExposure[], config: Pick<PhaseConfig, "exposureRefreshBatch" | "exposureToleranceWei">): Decision {
+  const out = decision();
+  const stale: { delegator: Address; excess: bigint }[] = [];
+  for (const e of exposure) {
+    if (!e.live) {
+      out.notes.push(`exposure of ${e.delegator} not measurable: ${e.unmeasurable ?? "unknown"}`);
+      continue;
+    }
+    const excess = cacheExcess(e);
+    if (excess > config.exposureToleranceWei || e.cached.beyondSetBound !== e.live.beyondSetBound) stale.push({ delegator: e.delegator, excess });
+  }
+  if (!stale.length || config.exposureRefreshBatch <= 0) return out;
+  stale.sort((a, b) => (a.excess === b.excess ? 0 : a.excess > b.excess ? -1 : 1));
+  const batch = stale.slice(0, config.exposureRefreshBatch);
+  if (stale.length > batch.length) out.notes.push(`${stale.length - batch.length} stale exposure caches left for the next cycle`);
+  out.actions.push({
+    kind: "refreshExposure",
+    target: "riskRegistry",
+    functionName: "refreshMany",
+    args: [batch.map((s) => s.delegator)],
+    details: { delegators: batch.map((s) => s.delegator), excess: batch.map((s) => s.excess), reason: "cache above live exposure" },
+  });
+  return out;
+}
+
+/**
+ * 8. The strategy engine's plan as vault calls. An allocation to a stranded delegator is dropped (the vault
  * would refuse it: the engine already gives it no new stake when the snapshot carries the chain's policy).
  * Completions are phase 2's; a "deposit" of completed tokens is an allocation of a later cycle, since
  * completed withdrawals come back to the vault's idle buffer in Trellis.
