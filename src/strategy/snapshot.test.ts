@@ -58,9 +58,18 @@ describe("snapshot(client, config) on the devnet", () => {
   async function send(account: HDAccount, address: Address, abi: Abi, functionName: string, args: readonly unknown[]) {
     const wallet = createWalletClient({ chain: foundry, transport: http(devnet.rpcUrl), account });
     const { request, result } = await client.simulateContract({ account, address, abi, functionName, args } as never);
-    const hash = await wallet.writeContract(request as never);
+    // A 30% margin over the estimate: the estimate runs at the latest block's time, the transaction at the next
+    // block's (a loaded machine can put minutes between them), and the books' stream can take another branch.
+    const gas = ((await client.estimateContractGas({ account, address, abi, functionName, args } as never)) * 13n) / 10n;
+    const hash = await wallet.writeContract({ ...(request as object), gas } as never);
     const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
-    expect(receipt.status).toBe("success");
+    if (receipt.status !== "success") {
+      // Say why: replay the call at the block it was mined in.
+      const why = await client
+        .simulateContract({ account, address, abi, functionName, args, blockNumber: receipt.blockNumber - 1n } as never)
+        .then(() => `no revert when replayed (gas used ${receipt.gasUsed} of ${gas})`, (e: unknown) => String(e).slice(0, 400));
+      throw new Error(`${functionName} reverted on chain in block ${receipt.blockNumber}: ${why}`);
+    }
     return { receipt, result: result as unknown };
   }
   const asset = (symbol: string) => {
