@@ -3,27 +3,25 @@
 // delegator since its last refresh: its cached exposure stays in the cap aggregates), the strategy engine, which
 // plans on live values, plans allocations up to the total slashable cap that `Vault.allocate` refuses, until the
 // keeper's exposure phase refreshes that cache; a keeper cycle then sends every planned allocation.
-import { join } from "node:path";
 import { createTestClient, createWalletClient, http, parseEther, type Abi, type Address } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import { riskRegistryAbi, vaultAbi } from "../../src/abi/generated/index.js";
 import { readChainSnapshot, type ChainSnapshot } from "../../src/chain/chainSnapshot.js";
 import { createChainClients } from "../../src/chain/clients.js";
 import { cacheExcess, cacheMatches } from "../../src/chain/exposure.js";
-import { silentLogger } from "../../src/chain/log.js";
 import { simulateCall, type SendContext } from "../../src/chain/send.js";
 import { createSim, type Sim } from "../../src/demo/sim.js";
 import { devnetAccount, DEVNET_KEY_INDEX } from "../../src/devnet/accounts.js";
-import { projectRoot } from "../../src/devnet/anvil.js";
 import { runKeeperCycle, type KeeperOptions } from "../../src/keeper/keeper.js";
 import { plannerSnapshot } from "../../src/keeper/plannerSnapshot.js";
 import { loadAvsDataFile } from "../../src/strategy/avsData.js";
 import { plan as makePlan } from "../../src/strategy/plan.js";
 import type { AllocateAction } from "../../src/strategy/types.js";
 import { useDevnet } from "../helpers/devnet.js";
+import { DEVNET_AVS_DATA, devnetKeeperOptions, keeperSendContext } from "../helpers/keeperDevnet.js";
 
 const devnet = useDevnet();
-const avsDataFile = join(projectRoot, "config", "avs-data", "devnet.json");
+const avsDataFile = DEVNET_AVS_DATA;
 // As the keeper suite: the engine without tail-risk, uncertainty, worst-case and glide terms, free to move.
 const engineParams = { cvarWeight: 0, uncertaintyMultiple: 0, worstCaseAllocations: false, glideBps: 0, turnoverBps: 10_000 };
 const lc = (a: string) => a.toLowerCase();
@@ -50,18 +48,8 @@ describe("RiskRegistry caches against live exposure", () => {
   beforeAll(async () => {
     const clients = createChainClients({ rpcUrl: devnet.rpcUrl, chainId: devnet.deployment.chainId, pollingIntervalMs: 20 });
     sim = createSim({ publicClient: clients.publicClient, rpcUrl: devnet.rpcUrl, deployment: devnet.deployment });
-    opts = {
-      publicClient: clients.publicClient,
-      account: keeper() as never,
-      deployment: devnet.deployment,
-      log: silentLogger,
-      gasPriceCap: parseEther("0.000001"),
-      avsDataFile,
-      rebalance: true,
-      engineParams,
-      retry: { retries: 3, baseDelayMs: 5, maxDelayMs: 50 },
-    };
-    send = { publicClient: opts.publicClient, account: opts.account as never, log: silentLogger, gasPriceCap: opts.gasPriceCap };
+    opts = devnetKeeperOptions(clients.publicClient, devnet.deployment, { engineParams });
+    send = keeperSendContext(opts);
     const [alice, bob] = sim.users as [Sim["users"][0], Sim["users"][0]];
     await sim.seedOutsideStake(parseEther("100"));
     await sim.deposit(alice, "rETH", await sim.mintLst("rETH", alice, parseEther("100")));

@@ -5,15 +5,13 @@ import { parseEther, zeroAddress, type Abi, type Address } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import { delegationManagerAbi, riskRegistryAbi, vaultAbi } from "../../src/abi/generated/index.js";
 import { createChainClients } from "../../src/chain/clients.js";
-import { silentLogger } from "../../src/chain/log.js";
 import { simulateCall } from "../../src/chain/send.js";
 import { devnetAccount, DEVNET_KEY_INDEX } from "../../src/devnet/accounts.js";
-import { join } from "node:path";
-import { projectRoot } from "../../src/devnet/anvil.js";
 import { createSim, type Sim } from "../../src/demo/sim.js";
 import { runKeeperCycle, type KeeperOptions } from "../../src/keeper/keeper.js";
 import { readKeeperState } from "../../src/keeper/readState.js";
 import { useDevnet } from "../helpers/devnet.js";
+import { DEVNET_AVS_DATA, devnetKeeperOptions, keeperSendContext } from "../helpers/keeperDevnet.js";
 
 const devnet = useDevnet();
 let sim: Sim;
@@ -23,17 +21,7 @@ describe("keeper: forced undelegation", () => {
   beforeAll(async () => {
     const clients = createChainClients({ rpcUrl: devnet.rpcUrl, chainId: devnet.deployment.chainId, pollingIntervalMs: 20 });
     sim = createSim({ publicClient: clients.publicClient, rpcUrl: devnet.rpcUrl, deployment: devnet.deployment });
-    opts = {
-      publicClient: clients.publicClient,
-      account: devnetAccount(DEVNET_KEY_INDEX.keeper) as never,
-      deployment: devnet.deployment,
-      log: silentLogger,
-      gasPriceCap: parseEther("0.000001"),
-      avsDataFile: join(projectRoot, "config", "avs-data", "devnet.json"),
-      rebalance: true,
-      engineParams: { turnoverBps: 10_000 },
-      retry: { retries: 3, baseDelayMs: 5, maxDelayMs: 50 },
-    };
+    opts = devnetKeeperOptions(clients.publicClient, devnet.deployment, { engineParams: { turnoverBps: 10_000 } });
     const [alice] = sim.users as [Sim["users"][0]];
     await sim.deposit(alice, "rETH", await sim.mintLst("rETH", alice, parseEther("100")));
   });
@@ -58,7 +46,7 @@ describe("keeper: forced undelegation", () => {
 
     // The vault refuses new stake to it, with the registry's named error.
     const refused = await simulateCall(
-      { publicClient: opts.publicClient, account: opts.account as never, log: silentLogger, gasPriceCap: opts.gasPriceCap },
+      keeperSendContext(opts),
       { address: d.trellis.vault, abi: vaultAbi as Abi, functionName: "allocate", args: [delegator, rEth, parseEther("1")] },
     );
     expect(refused.ok).toBe(false);
