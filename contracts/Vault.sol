@@ -470,9 +470,11 @@ contract Vault is IVaultCore, VaultCore, AccessManagedUpgradeable, UUPSUpgradeab
         VaultStorage storage $ = _s();
         (address wrapper, address held) = _heldAsset(asset);
         uint256 units = wrapper == address(0) ? amount : IWstETH(wrapper).getStETHByWstETH(amount);
-        value = Math.mulDiv(units, $.assetRegistry.depositPrice(held), WAD);
+        // The same registry quote the deposit reads, so a preview and its deposit price alike.
+        (uint256 marked, DepositTerms memory t) = _depositQuote(held);
+        value = Math.mulDiv(units, t.price, WAD);
         (uint256 booked,) = _booksNow();
-        mark = _depositBasis(Math.max(_mark(), booked), booked);
+        mark = _depositBasis(Math.max(marked, booked), booked);
         supply = $.trETH.totalSupply();
     }
 
