@@ -57,8 +57,8 @@ await timeSolve(50, 10, 5, {}, "");
 await timeSolve(500, 50, 3, {}, "");
 await timeSolve(2000, 200, 3, {}, "");
 // The exact mode: greedy lifts on warm LPs (optimize.ts greedyLiftSearch).
-await timeSolve(500, 50, 1, { robustness: "bootstrap" }, ".exact");
-await timeSolve(2000, 200, 1, { robustness: "bootstrap" }, ".exact");
+await timeSolve(500, 50, 3, { robustness: "bootstrap" }, ".exact");
+await timeSolve(2000, 200, 3, { robustness: "bootstrap" }, ".exact");
 
 /** The v1 objective: the same LP and limits, without the v2 terms. */
 const V1: Partial<EngineParams> = { cvarWeight: 0, diversificationPenalty: 0, uncertaintyMultiple: 0, glideBps: 0 };

@@ -18,6 +18,7 @@ import {
   vaultAbi,
 } from "../../src/abi/generated/index.js";
 import { createChainClients } from "../../src/chain/clients.js";
+import { loadNetwork } from "../../src/chain/config.js";
 import { silentLogger } from "../../src/chain/log.js";
 import { devnetAccount, DEVNET_KEY_INDEX } from "../../src/devnet/accounts.js";
 import { projectRoot } from "../../src/devnet/anvil.js";
@@ -32,6 +33,8 @@ const WAD = 10n ** 18n;
 /** What differs between the devnet and the real core, and nothing else. */
 export type ScenarioBackend = {
   name: string;
+  /** The network config (config/networks/<network>.json) whose engine settings the keeper plans with, as `trellis keeper` would. */
+  network: string;
   rpcUrl: () => string;
   deployment: () => Deployment;
   /** The deployment file the deploy script wrote, as `trellis --deployment` reads it. */
@@ -49,6 +52,7 @@ export function lifecycleScenario(backend: ScenarioBackend): void {
     const avsDataFile = join(projectRoot, "config", "avs-data", "devnet.json");
     const [alice, bob] = DEVNET_KEY_INDEX.users.map((i) => devnetAccount(i)) as [ReturnType<typeof devnetAccount>, ReturnType<typeof devnetAccount>];
 
+    const engineParams = loadNetwork({ network: backend.network }).engine ?? {};
     const pub = () => clients.publicClient;
     const read = <T>(address: Address, abi: Abi, functionName: string, args: readonly unknown[] = []) =>
       pub().readContract({ address, abi, functionName, args } as never) as Promise<T>;
@@ -64,7 +68,7 @@ export function lifecycleScenario(backend: ScenarioBackend): void {
       rewardsDir,
       avsDataFile,
       rebalance: false,
-      engineParams: { turnoverBps: 10_000 },
+      engineParams: { ...engineParams, turnoverBps: 10_000 },
       ...extra,
     });
     /** Keeper cycles until one sends nothing; a reverted action fails the scenario. */

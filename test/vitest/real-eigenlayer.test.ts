@@ -61,6 +61,7 @@ if (!haveRealCore) {
 
   lifecycleScenario({
     name: "real-eigenlayer",
+    network: "local",
     rpcUrl: () => real.core.rpcUrl,
     deployment: () => real.core.deployment,
     deploymentFile: () => real.core.deploymentFile,

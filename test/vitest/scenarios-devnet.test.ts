@@ -11,6 +11,7 @@ const devnet = useDevnet();
 
 lifecycleScenario({
   name: "devnet",
+  network: "devnet",
   rpcUrl: () => devnet.rpcUrl,
   deployment: () => devnet.deployment,
   deploymentFile: () => DEVNET_DEPLOYMENT_FILE,
