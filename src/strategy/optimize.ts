@@ -785,49 +785,94 @@ function runHighs(
   }
   const inf = (v: number) => (v === Infinity ? highs.infinity : v === -Infinity ? -highs.infinity : v);
   const n = inst.positions.length;
-  // Pricing: the left-out positions' u, l, d start fixed at 0 (in the model as passed, not one
-  // bound change per column after it).
+  // Column generation: the left-out positions' u, l, d columns are not in the model at all (a
+  // fixed column still costs the dual simplex in every iteration); they are added when they price
+  // in. `modelOf[j]`: the model's index of LP column j (-1: left out); `lpOf[m]`: the reverse.
   const out = movers ? Uint8Array.from(movers, (m) => 1 - m) : new Uint8Array(n);
-  const colLower = lp.colLower.map(inf);
-  const colUpper = lp.colUpper.map(inf);
-  for (let i = 0; i < n; i++) if (out[i]) for (const j of [i, n + i, 2 * n + i]) colLower[j] = colUpper[j] = 0;
+  const inModel = (j: number) => j >= 3 * n || !out[j % n];
+  const modelOf = new Int32Array(lp.columns).fill(-1);
+  const lpOf: number[] = [];
+  for (let j = 0; j < lp.columns; j++) if (inModel(j)) (modelOf[j] = lpOf.length), lpOf.push(j);
+  const m0 = lpOf.length;
+  // The LP's rows over the model's columns.
+  const starts = new Int32Array(lp.rows + 1);
+  const indices = new Int32Array(lp.nonzeros);
+  const values = new Float64Array(lp.nonzeros);
+  let z = 0;
+  for (let r = 0; r < lp.rows; r++) {
+    for (let k = lp.starts[r]!; k < lp.starts[r + 1]!; k++) {
+      const mj = modelOf[lp.indices[k]!]!;
+      if (mj < 0) continue;
+      indices[z] = mj;
+      values[z++] = lp.values[k]!;
+    }
+    starts[r + 1] = z;
+  }
+  // Columns of the left-out positions (CSC over the LP's rows), to price them and to add them.
+  const posCols = movers ? positionColumns(lp, n) : null;
   return highs.withModel(
     {
-      numCols: lp.columns,
+      numCols: m0,
       numRows: lp.rows,
       sense: highs.constants.objectiveSense.maximize,
-      colCost: lp.colCost,
-      colLower,
-      colUpper,
+      colCost: Float64Array.from(lpOf, (j) => lp.colCost[j]!),
+      colLower: Float64Array.from(lpOf, (j) => inf(lp.colLower[j]!)),
+      colUpper: Float64Array.from(lpOf, (j) => inf(lp.colUpper[j]!)),
       rowLower: lp.rowLower.map(inf),
       rowUpper: lp.rowUpper.map(inf),
-      matrix: { format: "csr", numRows: lp.rows, numCols: lp.columns, starts: lp.starts, indices: lp.indices, values: lp.values },
-      ...(lp.integerCols ? { integrality: integrality(lp) } : {}),
+      matrix: { format: "csr", numRows: lp.rows, numCols: m0, starts, indices: indices.subarray(0, z), values: values.subarray(0, z) },
+      ...(lp.integerCols ? { integrality: ((all) => Int32Array.from(lpOf, (j) => all[j]!))(integrality(lp)) } : {}),
     },
     (model) => {
-      // Pricing: a restricted first solve is small enough that presolve pays (it drops the fixed columns).
+      // Pricing: a restricted first solve is small enough that presolve pays.
       model.options.set({ output_flag: false, ...(lp.integerCols ? MIP_OPTIONS : movers ? NO_PERTURBATION : LP_OPTIONS) });
-      // Brings left-out positions back: their columns get the LP's bounds again (one call).
+      let left = out.reduce((a, b) => a + b, 0);
+      // Brings left-out positions back: their columns are appended to the model (one call).
       const bringIn = (positions: number[]) => {
         const cols: number[] = [];
         for (const i of positions) if (out[i]) (out[i] = 0), cols.push(i, n + i, 2 * n + i);
         if (!cols.length) return 0;
-        cols.sort((a, b) => a - b);
-        model.changeColsBounds(
-          { kind: "set", indices: Int32Array.from(cols) },
-          Float64Array.from(cols, (j) => colLowerOf(j)),
-          Float64Array.from(cols, (j) => colUpperOf(j)),
-        );
+        const cs = new Int32Array(cols.length + 1);
+        let nz = 0;
+        for (let c = 0; c < cols.length; c++) nz += posCols!.starts[cols[c]! + 1]! - posCols!.starts[cols[c]!]!;
+        const ri = new Int32Array(nz);
+        const rv = new Float64Array(nz);
+        nz = 0;
+        cols.forEach((j, c) => {
+          for (let k = posCols!.starts[j]!; k < posCols!.starts[j + 1]!; k++) (ri[nz] = posCols!.rows[k]!), (rv[nz++] = posCols!.values[k]!);
+          cs[c + 1] = nz;
+          modelOf[j] = lpOf.length;
+          lpOf.push(j);
+        });
+        model.addCols({
+          cost: Float64Array.from(cols, (j) => lp.colCost[j]!),
+          lower: Float64Array.from(cols, (j) => inf(lp.colLower[j]!)),
+          upper: Float64Array.from(cols, (j) => inf(lp.colUpper[j]!)),
+          matrix: { format: "csc", numRows: model.getDimensions().numRows, numCols: cols.length, starts: cs, indices: ri, values: rv },
+        });
         left -= cols.length / 3;
         return cols.length / 3;
       };
-      const colLowerOf = (j: number) => inf(lp.colLower[j]!);
-      const colUpperOf = (j: number) => inf(lp.colUpper[j]!);
-      let left = out.reduce((a, b) => a + b, 0);
       const everyLeftOut = () => {
         const all: number[] = [];
         for (let i = 0; i < n; i++) if (out[i]) all.push(i);
         return all;
+      };
+      /** Left-out positions with a column whose reduced cost c_j - y'A_j is positive (it would improve the objective). */
+      const pricing = (y: ArrayLike<number>): number[] => {
+        const inP: number[] = [];
+        for (let i = 0; i < n; i++) {
+          if (!out[i]) continue;
+          for (const j of [i, n + i, 2 * n + i]) {
+            let rc = lp.colCost[j]!;
+            for (let k = posCols!.starts[j]!; k < posCols!.starts[j + 1]!; k++) rc -= y[posCols!.rows[k]!]! * posCols!.values[k]!;
+            if (rc > PRICING_TOLERANCE) {
+              inP.push(i);
+              break;
+            }
+          }
+        }
+        return inP;
       };
       const cuts: Cut[] = [];
       let iterations = 0;
@@ -853,7 +898,10 @@ function runHighs(
           return { status, x: [], duals: [], objective: NaN };
         }
         const sol = model.getSolution();
-        return { status: "Optimal", x: sol.colValue, duals: lp.integerCols ? [] : sol.rowDual, objective: model.getObjectiveValue(), colDual: sol.colDual };
+        // The solution in the LP's columns (a left-out column is 0).
+        const x = new Float64Array(lp.columns);
+        for (let m = 0; m < lpOf.length; m++) x[lpOf[m]!] = sol.colValue[m]!;
+        return { status: "Optimal", x, duals: lp.integerCols ? [] : sol.rowDual, objective: model.getObjectiveValue() };
       };
       // Solve, price, refine until nothing is left to add.
       const converge = (refineCuts = refine, solved?: HighsRun): HighsRun => {
@@ -868,39 +916,35 @@ function runHighs(
             continue;
           }
           if (run.status !== "Optimal") return run;
-          const d = run.colDual!;
-          const pricedIn: number[] = [];
-          if (left > 0)
-            for (let i = 0; i < n; i++)
-              if (out[i] && Math.max(d[i]!, d[n + i]!, d[2 * n + i]!) > PRICING_TOLERANCE) pricedIn.push(i);
-          const priced = bringIn(pricedIn);
+          const priced = left > 0 ? bringIn(pricing(run.duals)) : 0;
           const more = refineCuts && !lp.integerCols && dilutionRounds < rounds ? refinementCuts(inst, lp, run.x, run.objective) : [];
           if (!more.length && !priced) return run;
           if (more.length) dilutionRounds++;
           addCuts(more);
         }
       };
-      // The cuts of one refinement round, in one call: r_k - slope e_k <= icpt.
+      // The cuts of one refinement round, in one call: r_k - slope n_k <= icpt.
       const rewardCol = new Map(lp.rewardCols.map((r) => [r.set, r.col]));
       const addCuts = (more: Cut[]) => {
         if (!more.length) return;
-        const indices = new Int32Array(2 * more.length);
-        const values = new Float64Array(2 * more.length);
+        const idx = new Int32Array(2 * more.length);
+        const val = new Float64Array(2 * more.length);
         const upper = new Float64Array(more.length);
         more.forEach((c, r) => {
           const { slope, icpt } = rewardCutRow(inst, c.set, c.point);
-          const [rcol, ecol] = [rewardCol.get(c.set)!, lp.exposureCol(c.set)];
+          const rcol = modelOf[rewardCol.get(c.set)!]!;
+          const ecol = modelOf[lp.exposureCol(c.set)]!;
           // CSR rows with increasing column indices.
-          indices[2 * r] = Math.min(rcol, ecol);
-          indices[2 * r + 1] = Math.max(rcol, ecol);
-          values[2 * r] = rcol < ecol ? 1 : -slope;
-          values[2 * r + 1] = rcol < ecol ? -slope : 1;
+          idx[2 * r] = Math.min(rcol, ecol);
+          idx[2 * r + 1] = Math.max(rcol, ecol);
+          val[2 * r] = rcol < ecol ? 1 : -slope;
+          val[2 * r + 1] = rcol < ecol ? -slope : 1;
           upper[r] = icpt;
         });
         model.addRows({
           lower: new Float64Array(more.length).fill(-highs.infinity),
           upper,
-          matrix: { format: "csr", numRows: more.length, numCols: lp.columns, starts: Int32Array.from({ length: more.length + 1 }, (_, r) => 2 * r), indices, values },
+          matrix: { format: "csr", numRows: more.length, numCols: lpOf.length, starts: Int32Array.from({ length: more.length + 1 }, (_, r) => 2 * r), indices: idx, values: val },
         });
         cuts.push(...more);
       };
@@ -922,10 +966,14 @@ function runHighs(
           saveBasis: () => {
             const b = model.getBasis();
             return () => {
-              // Cuts added since then: their slacks are basic (the cut is not binding there).
-              const rowStatus = new Int32Array(model.getDimensions().numRows).fill(highs.constants.basisStatus.basic);
+              // Columns added since then are nonbasic at their lower bound (0: they priced out
+              // there); cuts added since then have basic slacks (not binding there).
+              const dims = model.getDimensions();
+              const colStatus = new Int32Array(dims.numCols).fill(highs.constants.basisStatus.lower);
+              colStatus.set(b.colStatus);
+              const rowStatus = new Int32Array(dims.numRows).fill(highs.constants.basisStatus.basic);
               rowStatus.set(b.rowStatus);
-              model.setBasis({ colStatus: b.colStatus, rowStatus });
+              model.setBasis({ colStatus, rowStatus });
             };
           },
         });
@@ -934,6 +982,24 @@ function runHighs(
       return { run, cuts, rounds: solves, iterations, lifted };
     },
   );
+}
+
+/** The u, l, d columns of every position as CSC over the LP's rows (its matrix is CSR). */
+function positionColumns(lp: LinearProgram, n: number): { starts: Int32Array; rows: Int32Array; values: Float64Array } {
+  const starts = new Int32Array(3 * n + 1);
+  for (let k = 0; k < lp.nonzeros; k++) if (lp.indices[k]! < 3 * n) starts[lp.indices[k]! + 1]!++;
+  for (let j = 0; j < 3 * n; j++) starts[j + 1]! += starts[j]!;
+  const fill = starts.slice(0, 3 * n);
+  const rows = new Int32Array(starts[3 * n]!);
+  const values = new Float64Array(starts[3 * n]!);
+  for (let r = 0; r < lp.rows; r++)
+    for (let k = lp.starts[r]!; k < lp.starts[r + 1]!; k++) {
+      const j = lp.indices[k]!;
+      if (j >= 3 * n) continue;
+      rows[fill[j]!] = r;
+      values[fill[j]!++] = lp.values[k]!;
+    }
+  return { starts, rows, values };
 }
 
 /** Passes of the greedy lift search, and lift trials per pass (the sets whose "no growth" row
