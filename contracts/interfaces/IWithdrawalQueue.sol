@@ -133,6 +133,8 @@ interface IWithdrawalQueue {
 
     function getRequest(uint256 requestId) external view returns (Request memory);
     function nextRequestId() external view returns (uint256);
+    /// @notice Every request id below it is finalized or cancelled: readers scan from it to `nextRequestId`.
+    function firstPendingRequestId() external view returns (uint256);
     /// @notice When a request can be finalized (0 for an unknown one).
     function payableFrom(uint256 requestId) external view returns (uint256);
     function reservedUnits(address asset) external view returns (uint256);

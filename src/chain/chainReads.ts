@@ -57,7 +57,8 @@ export type Lists = {
   /** EigenLayer's beacon chain ETH strategy (null: the core has no getter). */
   beaconChainETHStrategy: Address | null;
   vault: { totalAssets: bigint; markedAssets: bigint; booked: bigint; pending: bigint; rate: bigint; lastSyncTimestamp: bigint; lastFullRefresh: bigint; maxMeasurementAge: bigint };
-  queue: { nextRequestId: bigint; minRedeemDelay: bigint };
+  /** `firstPendingRequestId`: every id below it is settled, so requests are read from it, not from 0. */
+  queue: { nextRequestId: bigint; firstPendingRequestId: bigint; minRedeemDelay: bigint };
   trEthSupply: bigint;
 };
 
@@ -81,6 +82,7 @@ export async function readLists({ deployment, send }: ReadContext): Promise<List
     lastRefresh: r.add(vault, iVaultAbi, "lastFullRefresh"),
     rateParams: r.add(vault, iVaultAbi, "rateParams"),
     nextId: r.add(withdrawalQueue, iWithdrawalQueueAbi, "nextRequestId"),
+    firstId: r.add(withdrawalQueue, iWithdrawalQueueAbi, "firstPendingRequestId"),
     exit: r.add(withdrawalQueue, iWithdrawalQueueAbi, "exitParams"),
     supply: r.add(trETH, erc20Abi, "totalSupply"),
   };
@@ -105,7 +107,11 @@ export async function readLists({ deployment, send }: ReadContext): Promise<List
       lastFullRefresh: r.get<bigint>(i.lastRefresh),
       maxMeasurementAge: BigInt(r.get<{ maxMeasurementAge: number }>(i.rateParams).maxMeasurementAge),
     },
-    queue: { nextRequestId: r.get<bigint>(i.nextId), minRedeemDelay: BigInt(r.get<{ minRedeemDelay: number }>(i.exit).minRedeemDelay) },
+    queue: {
+      nextRequestId: r.get<bigint>(i.nextId),
+      firstPendingRequestId: r.get<bigint>(i.firstId),
+      minRedeemDelay: BigInt(r.get<{ minRedeemDelay: number }>(i.exit).minRedeemDelay),
+    },
     trEthSupply: r.get<bigint>(i.supply),
   };
 }
@@ -160,7 +166,8 @@ export async function readItems({ deployment, send }: ReadContext, lists: Lists)
     exposure: r.add(riskRegistry, iRiskRegistryAbi, "delegatorExposure", [d]),
   }));
   const ids: bigint[] = [];
-  for (let id = 0n; id < lists.queue.nextRequestId; id++) ids.push(id);
+  // From the queue's head: the read grows with the open backlog, not with every request ever made.
+  for (let id = lists.queue.firstPendingRequestId; id < lists.queue.nextRequestId; id++) ids.push(id);
   const requestIdx = ids.map((id) => r.add(withdrawalQueue, iWithdrawalQueueAbi, "getRequest", [id]));
   await r.run(send);
 

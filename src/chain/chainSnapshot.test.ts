@@ -47,7 +47,7 @@ function reads(p: {
       withdrawalDelayBlocks: 100n,
       beaconChainETHStrategy: null,
       vault: { totalAssets: 100n * E, markedAssets: 100n * E, booked: 100n * E, pending: 0n, rate: E, lastSyncTimestamp: 0n, lastFullRefresh: 0n, maxMeasurementAge: 86_400n },
-      queue: { nextRequestId: 0n, minRedeemDelay: 3_600n },
+      queue: { nextRequestId: 0n, firstPendingRequestId: 0n, minRedeemDelay: 3_600n },
       trEthSupply: 100n * E,
     },
     items: { assets: [{ asset: ASSET, strategy: STRATEGY, rebasing: false, price: E, idle: 10n * E, erc20Symbol: "rETH", ...p.asset }], delegators, requests: [] },

@@ -100,6 +100,15 @@ contract VaultInvariantTest is ExitBase {
         _openRequestsWithinHoldings();
         _queueHoldsWhatPoolsOwe();
         _holdingsCoverTheBooks();
+        _noOpenRequestBelowTheHead();
+    }
+
+    /// @dev The keeper reads requests from `firstPendingRequestId`: no open request may sit below it.
+    function _noOpenRequestBelowTheHead() internal view {
+        uint256 head = queue.firstPendingRequestId();
+        uint256[] memory ids = handler.pendingIds();
+        for (uint256 k; k < ids.length; ++k) assertGe(ids[k], head, "an open request below the head");
+        assertLe(head, queue.nextRequestId());
     }
 
     /// @dev The rate never falls in an action that booked no loss.

@@ -145,6 +145,43 @@ contract ExitsTest is ExitBase {
         assertLe(vault.totalAssets(), 2 ether / 1e9, "nothing but dust stays");
     }
 
+    /// @dev `firstPendingRequestId` is where a reader starts: every id below it is settled, so the keeper's scan grows
+    /// with the backlog, not with every request ever made. Only finalize moves it, at most 64 ids a call.
+    function test_firstPending_followsTheOldestOpenRequest() public {
+        _depositViaEntry(alice, RE, 10 ether);
+        _depositViaEntry(bob, OS, 10 ether);
+        uint256 share = trETH.balanceOf(alice) / 4;
+        uint256 a1 = _request(alice, RE, share);
+        uint256 a2 = _request(alice, RE, share);
+        uint256 b1 = _requestAll(bob, OS);
+        uint256 a3 = _request(alice, RE, share);
+        assertEq(queue.firstPendingRequestId(), a1, "a fresh queue starts at the first id");
+
+        // A cancel does not move it (the canceller pays for nobody else's ids); the next finalize does.
+        vm.prank(alice);
+        entries[RE].cancelRedeemRequest(a1, alice);
+        assertEq(queue.firstPendingRequestId(), a1);
+        _mature();
+        // b1 is paid out of order: the head stops at a2, still pending.
+        assertEq(_finalizeIds(_ids(b1)), 1);
+        assertEq(queue.firstPendingRequestId(), a2);
+        assertEq(_finalizeIds(_ids(a2, a3)), 2);
+        assertEq(queue.firstPendingRequestId(), queue.nextRequestId(), "nothing open: the head is the next id");
+
+        // Many settled requests behind a pending one: one finalize moves the head at most 64 ids.
+        _depositViaEntry(carol, OS, 10 ether);
+        uint256 first = _request(alice, RE, share);
+        uint256[] memory later = new uint256[](100);
+        for (uint256 k; k < 100; ++k) later[k] = _request(carol, OS, 0.01 ether);
+        _mature();
+        assertEq(_finalizeIds(later), 100);
+        assertEq(queue.firstPendingRequestId(), first, "the oldest open request holds the head");
+        assertEq(_finalize(first), 1);
+        assertEq(queue.firstPendingRequestId(), first + 64, "bounded: 64 ids a call");
+        assertEq(_finalizeIds(new uint256[](0)), 0);
+        assertEq(queue.firstPendingRequestId(), queue.nextRequestId());
+    }
+
     /// @dev Re-targeting moves the reservation to another asset and keeps the request time.
     function test_retarget_keepsTheRequestTime() public {
         _depositViaEntry(alice, RE, 10 ether);

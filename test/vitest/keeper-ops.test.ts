@@ -3,7 +3,10 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseEther } from "viem";
+import { maxUint256, parseEther, type Abi } from "viem";
+import { vaultAbi, withdrawalQueueAbi } from "../../src/abi/generated/index.js";
+import { readItems, readLists, type ReadContext } from "../../src/chain/chainReads.js";
+import { readCalls, type ContractRead } from "../../src/chain/readCalls.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChainClients } from "../../src/chain/clients.js";
 import { checkEndpoints } from "../../src/chain/endpoints.js";
@@ -122,6 +125,43 @@ describe("keeper operations", { timeout: 300_000 }, () => {
       child.kill("SIGINT");
     }
     expect(await exited).toBe(0);
+  });
+
+  it("reads redemption requests from the queue's head: settled ones below it are not read again", async () => {
+    const { publicClient } = createChainClients({ rpcUrl: devnet.rpcUrl, chainId: devnet.deployment.chainId, pollingIntervalMs: 20 });
+    const sim = createSim({ publicClient, rpcUrl: devnet.rpcUrl, deployment: devnet.deployment });
+    const { vault, withdrawalQueue } = devnet.deployment.trellis;
+    /** The request ids one read of the lists and items asks the queue for. */
+    const requestedIds = async () => {
+      const blockNumber = await publicClient.getBlockNumber();
+      const ids: bigint[] = [];
+      const ctx: ReadContext = {
+        deployment: devnet.deployment,
+        send: (calls: readonly ContractRead[]) => {
+          for (const c of calls) if (c.functionName === "getRequest") ids.push(c.args![0] as bigint);
+          return readCalls(publicClient, calls, { blockNumber, multicall: false });
+        },
+      };
+      const lists = await readLists(ctx);
+      const items = await readItems(ctx, lists);
+      return { ids, head: lists.queue.firstPendingRequestId, pending: items.requests.map((r) => r.id) };
+    };
+    const settled = (await requestedIds()).pending;
+    const next1 = await sim.requestRedeem(user, parseEther("1"), "stETH");
+    const next2 = await sim.requestRedeem(user, parseEther("1"), "stETH");
+    const next3 = await sim.requestRedeem(user, parseEther("1"), "stETH");
+    const before = await requestedIds();
+    expect(before.pending).toEqual([...settled, next1, next2, next3]);
+    // The keeper refreshes after maturity and finalizes every open request but the last.
+    const keeper = devnetAccount(DEVNET_KEY_INDEX.keeper);
+    const exit = (await publicClient.readContract({ address: withdrawalQueue, abi: withdrawalQueueAbi as Abi, functionName: "exitParams" })) as { minRedeemDelay: number };
+    await sim.advance(Number(exit.minRedeemDelay) + 1);
+    await sim.tx(keeper, vault, vaultAbi as Abi, "refresh", [maxUint256]);
+    await sim.tx(keeper, withdrawalQueue, withdrawalQueueAbi as Abi, "finalize", [[...settled, next1, next2]]);
+    const after = await requestedIds();
+    expect(after.head).toBe(next3);
+    expect(after.ids).toEqual([next3]);
+    expect(after.pending).toEqual([next3]);
   });
 
   it("refuses endpoints that serve another chain", async () => {
