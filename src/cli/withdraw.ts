@@ -2,7 +2,7 @@
 // (ERC-7575 deposits, ERC-7540 redemption requests, claims, cancels and the instant lane).
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
-import { zeroAddress, type Abi, type Address } from "viem";
+import { getAbiItem, zeroAddress, type Abi, type AbiEvent, type Address } from "viem";
 import { trellisEntryAbi, trETHAbi, vaultAbi, withdrawalQueueAbi } from "../abi/generated/index.js";
 import { accountFromKey } from "../chain/clients.js";
 import { ConfigError, requirePrivateKey } from "../chain/config.js";
@@ -114,13 +114,22 @@ const rawArg = (globals: () => GlobalOptions) => globals().wei ?? false;
 type RequestRow = { id: bigint; asset: string; state: string; shares: bigint; value: bigint; payableFrom: bigint };
 const STATES = ["none", "pending", "claimable", "cancelled"] as const;
 
-/** Every request of `controller`, by scanning the queue's ids; pending ones valued as finalization would value them now. */
+/**
+ * Every request of `controller`, found by the `RedeemRequested` logs naming it (as `trellis position` finds its
+ * open ones), so the reads grow with this controller's requests, not with every request ever made; pending ones
+ * valued as finalization would value them now.
+ */
 async function requestsOf(ctx: CliContext, controller: Address): Promise<RequestRow[]> {
   const { withdrawalQueue: wq, vault } = ctx.deployment.trellis;
-  const next = await read<bigint>(ctx, wq, withdrawalQueueAbi as Abi, "nextRequestId");
   const delay = BigInt((await read<{ minRedeemDelay: number }>(ctx, wq, withdrawalQueueAbi as Abi, "exitParams")).minRedeemDelay);
+  const logs = (await ctx.publicClient.getLogs({
+    address: wq,
+    event: getAbiItem({ abi: withdrawalQueueAbi, name: "RedeemRequested" }) as AbiEvent,
+    args: { controller } as never,
+    fromBlock: 0n,
+  })) as unknown as { args: { requestId: bigint } }[];
   const rows: RequestRow[] = [];
-  for (let id = 0n; id < next; id++) {
+  for (const id of logs.map((l) => l.args.requestId).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
     const r = await read<{ controller: Address; shares: bigint; asset: Address; requestedAt: number; status: number; valueAtRequest: bigint }>(ctx, wq, withdrawalQueueAbi as Abi, "getRequest", [id]);
     if (r.controller.toLowerCase() !== controller.toLowerCase()) continue;
     let value = r.valueAtRequest;
