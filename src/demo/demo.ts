@@ -8,6 +8,7 @@ import { formatEther, parseEther, type Abi, type Address } from "viem";
 import { assetRegistryAbi, trETHAbi } from "../abi/generated/index.js";
 import { createChainClients } from "../chain/clients.js";
 import { decodeRevert } from "../chain/errors.js";
+import { loadNetwork } from "../chain/config.js";
 import { createLogger } from "../chain/log.js";
 import { eth, readStatus, table, type Status } from "../chain/status.js";
 import { devnetAccount, DEVNET_KEY_INDEX } from "../devnet/accounts.js";
@@ -15,6 +16,7 @@ import { projectRoot, startAnvil } from "../devnet/anvil.js";
 import { deployDevnet } from "../devnet/deploy.js";
 import type { Deployment } from "../devnet/deployment.js";
 import { runKeeperCycle, type CycleReport, type KeeperOptions } from "../keeper/keeper.js";
+import type { EngineParams } from "../strategy/types.js";
 import { withProgress } from "./progress.js";
 import { renderReport, type WeekPoint } from "./report.js";
 import { readRateHistory } from "../chain/apr.js";
@@ -86,6 +88,9 @@ export async function runDemo(opts: DemoOptions = {}): Promise<{ reportFile: str
       gasPriceCap: parseEther("0.0000001"),
       rewardsDir,
       avsDataFile: join(projectRoot, "config", "avs-data", "devnet.json"),
+      // The devnet network's engine settings, as `trellis --network devnet keeper` plans with (the engine's
+      // defaults are for real AVS data: on the devnet's toy AVSs their tail-risk priors make no stake pay).
+      engineParams: (loadNetwork({ network: "devnet" }).engine ?? {}) as Partial<EngineParams>,
       rebalance: true,
       minSyncIntervalSeconds: 3600,
       finalizeBatch: 50,
