@@ -128,18 +128,20 @@ async function requestsOf(ctx: CliContext, controller: Address): Promise<Request
     args: { controller } as never,
     fromBlock: 0n,
   })) as unknown as { args: { requestId: bigint } }[];
-  const rows: RequestRow[] = [];
-  for (const id of logs.map((l) => l.args.requestId).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const r = await read<{ controller: Address; shares: bigint; asset: Address; requestedAt: number; status: number; valueAtRequest: bigint }>(ctx, wq, withdrawalQueueAbi as Abi, "getRequest", [id]);
-    if (r.controller.toLowerCase() !== controller.toLowerCase()) continue;
-    let value = r.valueAtRequest;
-    if (r.status === 1) {
-      const now = await read<bigint>(ctx, vault, vaultAbi as Abi, "convertToAssets", [r.shares]);
-      if (now < value) value = now;
-    }
-    const symbol = ctx.deployment.assets.find((a) => a.token.toLowerCase() === r.asset.toLowerCase())?.symbol ?? r.asset;
-    rows.push({ id, asset: symbol, state: STATES[r.status] ?? String(r.status), shares: r.shares, value, payableFrom: BigInt(r.requestedAt) + delay });
-  }
+  const ids = logs.map((l) => l.args.requestId).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // The requests read together, not one round trip after another.
+  const rows = await Promise.all(
+    ids.map(async (id): Promise<RequestRow> => {
+      const r = await read<{ shares: bigint; asset: Address; requestedAt: number; status: number; valueAtRequest: bigint }>(ctx, wq, withdrawalQueueAbi as Abi, "getRequest", [id]);
+      let value = r.valueAtRequest;
+      if (r.status === 1) {
+        const now = await read<bigint>(ctx, vault, vaultAbi as Abi, "convertToAssets", [r.shares]);
+        if (now < value) value = now;
+      }
+      const symbol = ctx.deployment.assets.find((a) => a.token.toLowerCase() === r.asset.toLowerCase())?.symbol ?? r.asset;
+      return { id, asset: symbol, state: STATES[r.status] ?? String(r.status), shares: r.shares, value, payableFrom: BigInt(r.requestedAt) + delay };
+    }),
+  );
   return rows;
 }
 

@@ -673,8 +673,6 @@ interface HighsRun {
   /** Row duals (shadow prices), in the LP's row order; empty for a MIP. */
   duals: ArrayLike<number>;
   objective: number;
-  /** Column duals (reduced costs; arrays backend). */
-  colDual?: ArrayLike<number>;
 }
 
 /** A reward cut added by the dilution refinement: r_k - slope e_k <= icpt. */
@@ -810,6 +808,7 @@ function runHighs(
   }
   // Columns of the left-out positions (CSC over the LP's rows), to price them and to add them.
   const posCols = movers ? positionColumns(lp, n) : null;
+  const integer = lp.integerCols ? integrality(lp) : null;
   return highs.withModel(
     {
       numCols: m0,
@@ -821,7 +820,7 @@ function runHighs(
       rowLower: lp.rowLower.map(inf),
       rowUpper: lp.rowUpper.map(inf),
       matrix: { format: "csr", numRows: lp.rows, numCols: m0, starts, indices: indices.subarray(0, z), values: values.subarray(0, z) },
-      ...(lp.integerCols ? { integrality: ((all) => Int32Array.from(lpOf, (j) => all[j]!))(integrality(lp)) } : {}),
+      ...(integer ? { integrality: Int32Array.from(lpOf, (j) => integer[j]!) } : {}),
     },
     (model) => {
       // Pricing: a restricted first solve is small enough that presolve pays.
@@ -863,7 +862,7 @@ function runHighs(
         const inP: number[] = [];
         for (let i = 0; i < n; i++) {
           if (!out[i]) continue;
-          for (const j of [i, n + i, 2 * n + i]) {
+          for (let j = i; j < 3 * n; j += n) {
             let rc = lp.colCost[j]!;
             for (let k = posCols!.starts[j]!; k < posCols!.starts[j + 1]!; k++) rc -= y[posCols!.rows[k]!]! * posCols!.values[k]!;
             if (rc > PRICING_TOLERANCE) {
@@ -932,13 +931,10 @@ function runHighs(
         const upper = new Float64Array(more.length);
         more.forEach((c, r) => {
           const { slope, icpt } = rewardCutRow(inst, c.set, c.point);
-          const rcol = modelOf[rewardCol.get(c.set)!]!;
-          const ecol = modelOf[lp.exposureCol(c.set)]!;
-          // CSR rows with increasing column indices.
-          idx[2 * r] = Math.min(rcol, ecol);
-          idx[2 * r + 1] = Math.max(rcol, ecol);
-          val[2 * r] = rcol < ecol ? 1 : -slope;
-          val[2 * r + 1] = rcol < ecol ? -slope : 1;
+          idx[2 * r] = modelOf[rewardCol.get(c.set)!]!;
+          val[2 * r] = 1;
+          idx[2 * r + 1] = modelOf[lp.exposureCol(c.set)]!;
+          val[2 * r + 1] = -slope;
           upper[r] = icpt;
         });
         model.addRows({
@@ -1041,7 +1037,7 @@ function greedyLiftSearch(
       .filter((l) => !lifted.has(l.set) && rejectedAt.get(l.set) !== keptSoFar && Math.abs(best.duals[l.row] ?? 0) > 1e-9)
       .sort((a, b) => Math.abs(best.duals[b.row]!) - Math.abs(best.duals[a.row]!) || a.set - b.set)
       .slice(0, GREEDY_TRIALS_PER_PASS);
-    let kept = false;
+    const keptBefore = keptSoFar;
     for (const l of candidates) {
       // Every trial starts from the best basis so far (not from the last rejected trial's).
       model.setRowBounds(l.row, l.robust, Infinity);
@@ -1053,7 +1049,6 @@ function greedyLiftSearch(
       if (better(trial)) {
         lifted.add(l.set);
         best = trial;
-        kept = true;
         keptSoFar++;
         restoreBest = model.saveBasis();
       } else {
@@ -1062,7 +1057,7 @@ function greedyLiftSearch(
         restoreBest();
       }
     }
-    if (!kept) break;
+    if (keptSoFar === keptBefore) break;
   }
 }
 

@@ -10,6 +10,8 @@ import type { Deployment } from "../../src/devnet/deployment.js";
 import type { KeeperOptions } from "../../src/keeper/keeper.js";
 
 export const DEVNET_AVS_DATA = join(projectRoot, "config", "avs-data", "devnet.json");
+/** The engine without tail-risk, uncertainty, worst-case and glide terms, free to move: plans the keeper suites can predict. */
+export const FREE_ENGINE = { cvarWeight: 0, uncertaintyMultiple: 0, worstCaseAllocations: false, glideBps: 0, turnoverBps: 10_000 };
 
 export function devnetKeeperOptions(publicClient: KeeperOptions["publicClient"], deployment: Deployment, more: Partial<KeeperOptions> = {}): KeeperOptions {
   return {

@@ -18,12 +18,11 @@ import { loadAvsDataFile } from "../../src/strategy/avsData.js";
 import { plan as makePlan } from "../../src/strategy/plan.js";
 import type { AllocateAction } from "../../src/strategy/types.js";
 import { useDevnet } from "../helpers/devnet.js";
-import { DEVNET_AVS_DATA, devnetKeeperOptions, keeperSendContext } from "../helpers/keeperDevnet.js";
+import { DEVNET_AVS_DATA, devnetKeeperOptions, FREE_ENGINE, keeperSendContext } from "../helpers/keeperDevnet.js";
 
 const devnet = useDevnet();
 const avsDataFile = DEVNET_AVS_DATA;
-// As the keeper suite: the engine without tail-risk, uncertainty, worst-case and glide terms, free to move.
-const engineParams = { cvarWeight: 0, uncertaintyMultiple: 0, worstCaseAllocations: false, glideBps: 0, turnoverBps: 10_000 };
+const engineParams = FREE_ENGINE;
 const lc = (a: string) => a.toLowerCase();
 
 let sim: Sim;
